@@ -1,0 +1,99 @@
+"""The REST API at /api/v1: one NinjaAPI, the routers of each app, errors as JSON with codes.
+
+Machine clients authenticate with ``Authorization: Bearer <token>``; the browser with its
+session (CSRF-checked). Every error is ``{"code", "message", "message_en", "message_zh",
+"detail"}`` with a 4xx status; bad input never reaches a 500.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from puhui.core import errors
+from puhui.core.errors import PuhuiError
+from puhui.core.money import MoneyError
+from puhui.parties.models import User
+from puhui.parties.selectors import user_for_api_token
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_api_token(token=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="puhui API",
+    version="1",
+    description="Internet financing for small and micro businesses.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request: HttpRequest, error: PuhuiError) -> HttpResponse:
+    return api.create_response(request, error.as_json(), status=error.error.http_status)
+
+
+@api.exception_handler(PuhuiError)
+def on_puhui_error(request: HttpRequest, exc: PuhuiError) -> HttpResponse:
+    return error_response(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for item in exc.errors:
+        where = ".".join(str(part) for part in item.get("loc", ()) if part not in ("body",))
+        problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else item.get("msg"))
+    return error_response(request, PuhuiError(errors.INVALID_INPUT, problems="; ".join(
+        str(problem) for problem in problems)))
+
+
+@api.exception_handler(MoneyError)
+def on_money_error(request: HttpRequest, exc: MoneyError) -> HttpResponse:
+    return error_response(request, PuhuiError(errors.INVALID_INPUT, problems=str(exc)))
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, PuhuiError(errors.NOT_AUTHENTICATED))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, PuhuiError(errors.PERMISSION_DENIED))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, PuhuiError(errors.NOT_FOUND, what=request.path))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    by_status: dict[int, Any] = {
+        400: errors.MALFORMED_JSON, 401: errors.NOT_AUTHENTICATED, 403: errors.PERMISSION_DENIED,
+        405: errors.METHOD_NOT_ALLOWED,
+    }
+    code = by_status.get(exc.status_code)
+    if code is None:
+        return api.create_response(request, {"code": "HTTP_ERROR", "message": str(exc)},
+                                   status=exc.status_code)
+    return error_response(request, PuhuiError(code))
+
+
+def _register_routers() -> None:
+    from puhui.ledger.api import router as ledger_router
+
+    api.add_router("/ledger", ledger_router)
+
+
+_register_routers()

@@ -1,0 +1,1 @@
+"""Shared foundations: money, errors, the CLI commands that span apps (serve, demo, bench)."""

@@ -1,0 +1,17 @@
+"""Production settings that fail closed: the server refuses to start on unsafe settings."""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def settings_assert_safe_to_serve() -> None:
+    """Refuse to serve with debug off on a secret key anyone can read in the source."""
+    if settings.DEBUG:
+        return
+    if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the server refuses to start on the "
+            "development key; set SECRET_KEY in the environment (or DEBUG=1 on a laptop)."
+        )
+    if not settings.ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS is empty; set it in the environment.")

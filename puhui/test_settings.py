@@ -1,0 +1,10 @@
+"""Settings for the test suite: the real settings with a test-only key and a fast hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-not-secret")
+
+from puhui.settings import *  # noqa: F403
+
+# Argon2 at full strength would dominate the suite's run time; production keeps it.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

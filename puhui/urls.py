@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from puhui.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("puhui.web.urls")),
+]

@@ -1,0 +1,60 @@
+"""Pages: login, and one home page per role. Views read through selectors; no rules here."""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from puhui.ledger.selectors import account_statement, accounts_of_owner, ledger_summary
+from puhui.parties.models import Role, User
+
+
+class PuhuiLoginView(LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+def _require_role(request: HttpRequest, role: Role) -> User:
+    user = request.user
+    if not isinstance(user, User) or user.role != role:
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponseRedirect:
+    user = request.user
+    assert isinstance(user, User)
+    return redirect(reverse(f"web:{user.role}_home"))
+
+
+def _wallet_home(request: HttpRequest, role: Role) -> HttpResponse:
+    user = _require_role(request, role)
+    accounts = list(accounts_of_owner(owner=user.ledger_owner))
+    statement = account_statement(account=accounts[0], limit=10) if accounts else None
+    return render(request, f"web/{role}_home.html",
+                  {"accounts": accounts, "statement": statement})
+
+
+@login_required
+def borrower_home(request: HttpRequest) -> HttpResponse:
+    return _wallet_home(request, Role.BORROWER)
+
+
+@login_required
+def investor_home(request: HttpRequest) -> HttpResponse:
+    return _wallet_home(request, Role.INVESTOR)
+
+
+@login_required
+def operator_home(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.OPERATOR)
+    return render(request, "web/operator_home.html", {"summary": ledger_summary()})
+
+
+@login_required
+def regulator_home(request: HttpRequest) -> HttpResponse:
+    _require_role(request, Role.REGULATOR)
+    return render(request, "web/regulator_home.html", {"summary": ledger_summary()})
