@@ -11,6 +11,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import CURRENCY_EXPONENTS, MoneyError, money_from_minor, money_to_minor
@@ -209,10 +210,10 @@ def transfers_create(request: HttpRequest, payload: TransferBatchIn) -> Transfer
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="Open an account")
-def accounts_create(request: HttpRequest, payload: AccountIn) -> tuple[int, AccountOut]:
+def accounts_create(request: HttpRequest, payload: AccountIn) -> Status[AccountOut]:
     _require_operator(request)
     account = services.account_create(**payload.dict())
-    return 201, _account_out(account)
+    return Status(201, _account_out(account))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut, summary="An account and its totals")

@@ -79,7 +79,8 @@ def test_kill_9_mid_batch_leaves_whole_batches_and_a_verified_ledger(scratch_dat
     counted = puhui(env, "shell", "-v", "0", "-c", (
         "from puhui.ledger.models import Transfer;"
         "from puhui.ledger.tests.crash_writer import batch_ids;"
-        f"print(*[Transfer.objects.filter(id__in=batch_ids(b)).count() for b in range({started + 1})])"
+        "print(*[Transfer.objects.filter(id__in=batch_ids(b)).count()"
+        f" for b in range({started + 1})])"
     ))
     counts = [int(n) for n in counted.stdout.split()]
     assert len(counts) == started + 1 == 4

@@ -25,7 +25,12 @@ from hypothesis.stateful import (
 )
 
 from puhui.ledger.models import Account
-from puhui.ledger.services import NewTransfer, account_create, transfers_create, transfers_expire_due
+from puhui.ledger.services import (
+    NewTransfer,
+    account_create,
+    transfers_create,
+    transfers_expire_due,
+)
 
 ACCOUNTS = 4  # 0: unlimited source; 1–2: wallets (no overdraft); 3: credits capped by debits
 

@@ -1,0 +1,90 @@
+"""Pages: login, a home per role, role gates, and both languages."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from puhui.core.management.commands.demo import DEMO_USERS
+from puhui.parties.models import User
+
+pytestmark = pytest.mark.django_db
+
+ROLE_PAGES = {"borrower": "/borrower/", "investor": "/investor/", "operator": "/operator/",
+              "regulator": "/regulator/"}
+TITLES = {"borrower": ("Borrower home", "借款人首页"), "investor": ("Investor home", "出借人首页"),
+          "operator": ("Operator console", "运营控制台"), "regulator": ("Supervision", "监管视图")}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def login(client: Client, role: str) -> None:
+    _key, username, password, _role = next(u for u in DEMO_USERS if u[0] == role)
+    response = client.post("/login/", {"username": username, "password": password})
+    assert response.status_code == 302, response.content
+
+
+def test_login_page_in_english_and_chinese(client):
+    assert "<h1>Log in</h1>" in client.get("/login/").content.decode()
+    zh = client.get("/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>登录</h1>" in zh
+
+
+@pytest.mark.parametrize("role", ROLE_PAGES)
+def test_each_role_lands_on_its_home(client, demo, role):
+    login(client, role)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == ROLE_PAGES[role]
+    assert TITLES[role][0] in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLE_PAGES)
+def test_other_roles_pages_are_forbidden(client, demo, role):
+    login(client, role)
+    for other, page in ROLE_PAGES.items():
+        if other != role:
+            assert client.get(page).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    for page in ROLE_PAGES.values():
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
+
+
+def test_wrong_password_is_refused_in_a_sentence(client, demo):
+    response = client.post("/login/", {"username": "demo-investor", "password": "nope"})
+    assert response.status_code == 200
+    assert "did not match" in response.content.decode()
+
+
+def test_language_switch_to_chinese_and_back(client, demo):
+    login(client, "investor")
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/investor/"})
+    assert TITLES["investor"][1] in client.get("/investor/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/investor/"})
+    assert TITLES["investor"][0] in client.get("/investor/").content.decode()
+
+
+def test_investor_sees_own_wallet_with_exact_amounts(client, demo):
+    login(client, "investor")
+    page = client.get("/investor/").content.decode()
+    # demo: deposit 50,000.00, a pending bid of 10,000.00 → available 40,000.00
+    assert "50,000.00 CNY" in page
+    assert "40,000.00 CNY" in page
+
+
+def test_operator_sees_a_balanced_ledger(client, demo):
+    login(client, "operator")
+    page = client.get("/operator/").content.decode()
+    assert 'data-testid="balanced">yes' in page
+
+
+def test_logout_ends_the_session(client, demo):
+    login(client, "borrower")
+    client.post("/logout/")
+    assert client.get("/borrower/").status_code == 302
+    assert User.objects.filter(username="demo-borrower").exists()
