@@ -85,16 +85,24 @@ RESOLUTION_KINDS = (TransferKind.POST_PENDING, TransferKind.VOID_PENDING,
 
 class Transfer(models.Model):
     id = models.UUIDField(primary_key=True)  # client-supplied: the idempotency key
-    debit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    credit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    # Indexed together with created_at below; a second single-column index would only slow
+    # every insert.
+    debit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    credit_account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # For a post: the amount posted; for a void or expiry: the pending amount released.
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     code = models.CharField(max_length=40)
     kind = models.CharField(max_length=14, choices=TransferKind.choices)
     linked = models.BooleanField(default=False)
-    pending = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resolution"
+    # At most one resolution per pending transfer: the partial unique constraint below.
+    pending = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     timeout_seconds = models.IntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -122,6 +130,10 @@ class Transfer(models.Model):
             models.CheckConstraint(
                 condition=Q(timeout_seconds=0) | Q(kind=TransferKind.PENDING),
                 name="ledger_transfer_timeout_only_pending",
+            ),
+            models.UniqueConstraint(
+                fields=["pending"], condition=Q(pending__isnull=False),
+                name="ledger_transfer_pending_resolved_once",
             ),
         ]
         indexes = [

@@ -19,12 +19,14 @@ retry then sees the committed rows and answers ``exists``. Callers never see tho
 
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+import psycopg
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from puhui.core.errors import PuhuiError
@@ -41,7 +43,6 @@ R = TransferResult
 BIGINT_MAX = 2**63 - 1
 BATCH_SIZE_MAX = 8190
 RETRY_ATTEMPTS_MAX = 8
-INSERT_CHUNK_ROWS = 500
 EXPIRY_NAMESPACE = uuid.UUID("6f1c3b52-8a4e-4f0e-9a57-3c1d2b7e9f10")
 
 
@@ -152,24 +153,6 @@ def accounts_create(specs: Iterable[dict]) -> list[Account]:
     return Account.objects.bulk_create(accounts)
 
 
-def accounts_lock(account_ids: Iterable[int]) -> dict[int, _AccountState]:
-    """Lock the accounts (ascending id order, so lockers never deadlock) and read their totals."""
-    rows = (
-        Account.objects.select_for_update(of=("self",))
-        .filter(id__in=sorted(set(account_ids)))
-        .order_by("id")
-        .values_list(
-            "id", "currency", "debits_must_not_exceed_credits", "credits_must_not_exceed_debits",
-            "debits_pending", "debits_posted", "credits_pending", "credits_posted",
-        )
-    )
-    return {
-        row[0]: _AccountState(row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                              (row[4], row[5], row[6], row[7]))
-        for row in rows
-    }
-
-
 # --- transfers --------------------------------------------------------------------------------
 
 
@@ -182,9 +165,8 @@ def transfers_expire_due(*, now: datetime | None = None, limit: int = 1000) -> i
     """Release pending transfers whose timeout has passed; returns how many were expired."""
     now = now or timezone.now()
     due = list(
-        Transfer.objects.filter(
-            kind=TransferKind.PENDING, expires_at__lte=now, resolution__isnull=True
-        )
+        Transfer.objects.filter(kind=TransferKind.PENDING, expires_at__lte=now)
+        .exclude(Exists(Transfer.objects.filter(pending_id=OuterRef("id"))))
         .order_by("expires_at", "id")
         .values_list("id", flat=True)[:limit]
     )
@@ -237,8 +219,7 @@ class _Batch:
     def _load(self) -> None:
         pending_ids = {e.pending_id for e in self.events if e.pending_id is not None}
         self.pendings: dict[uuid.UUID, _Row] = {
-            values[0]: _Row(*values)
-            for values in Transfer.objects.filter(id__in=pending_ids).values_list(*_ROW_FIELDS)
+            row.id: row for row in _transfers_where("id", pending_ids)
         }
         account_ids = {e.debit_account_id for e in self.events if e.debit_account_id}
         account_ids |= {e.credit_account_id for e in self.events if e.credit_account_id}
@@ -246,14 +227,12 @@ class _Batch:
             account_ids |= {pending.debit_account_id, pending.credit_account_id}
         self.accounts = accounts_lock(account_ids)
         self.existing: dict[uuid.UUID, _Row] = {
-            values[0]: _Row(*values)
-            for values in Transfer.objects.filter(
-                id__in=[e.id for e in self.events]
-            ).values_list(*_ROW_FIELDS)
+            row.id: row for row in _transfers_where("id", (e.id for e in self.events))
         }
-        self.resolutions: dict[uuid.UUID, str] = dict(
-            Transfer.objects.filter(pending_id__in=pending_ids).values_list("pending_id", "kind")
-        )
+        self.resolutions: dict[uuid.UUID, str] = {
+            row.pending_id: row.kind for row in _transfers_where("pending_id", pending_ids)
+            if row.pending_id is not None
+        }
 
     def run(self) -> list[TransferOutcome]:
         self._load()
@@ -493,50 +472,118 @@ def _compare_with_existing(e: NewTransfer, kind: str, row: _Row) -> TransferResu
     return R.EXISTS
 
 
-# --- the two statements of the hot path -------------------------------------------------------
+# --- the statements of the hot path ----------------------------------------------------------
+#
+# On PostgreSQL every statement takes whole arrays as a handful of binary parameters
+# (``= ANY(%b)``, ``unnest``) through a server-binding psycopg cursor: the statement text stays
+# short and cached however large the batch, and the arrays are encoded by psycopg's C dumpers.
+# On SQLite, in-process, ``executemany`` is the fast path.
 
-_INSERT_COLUMNS = (
-    "id, debit_account_id, credit_account_id, amount, currency, code, kind, linked, "
-    "pending_id, timeout_seconds, expires_at, reference, created_at"
+_ROW_COLUMNS = ", ".join(_ROW_FIELDS)
+_INSERT_COLUMNS = _ROW_COLUMNS + ", created_at"
+_ACCOUNT_COLUMNS = (
+    "id, currency, debits_must_not_exceed_credits, credits_must_not_exceed_debits, "
+    "debits_pending, debits_posted, credits_pending, credits_posted"
 )
 
 
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def _binary_cursor() -> Iterator[psycopg.Cursor]:
+    """A server-binding cursor on Django's own connection (same transaction, Django's errors)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    assert isinstance(raw, psycopg.Connection)
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        yield cursor
+
+
+def accounts_lock(account_ids: Iterable[int]) -> dict[int, _AccountState]:
+    """Lock the accounts (ascending id order, so lockers never deadlock) and read their totals.
+
+    On SQLite the transaction already holds the one write lock (BEGIN IMMEDIATE).
+    """
+    ids = sorted(set(account_ids))
+    if not ids:
+        return {}
+    if _is_postgres():
+        with _binary_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {_ACCOUNT_COLUMNS} FROM ledger_account WHERE id = ANY(%b::bigint[]) "
+                "ORDER BY id FOR UPDATE",
+                [ids],
+            )
+            rows: list = cursor.fetchall()
+    else:
+        rows = list(Account.objects.filter(id__in=ids).order_by("id")
+                    .values_list(*_ACCOUNT_COLUMNS.split(", ")))
+    return {
+        row[0]: _AccountState(row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                              (row[4], row[5], row[6], row[7]))
+        for row in rows
+    }
+
+
+def _transfers_where(column: str, ids: Iterable[uuid.UUID]) -> list[_Row]:
+    ids = list(ids)
+    if not ids:
+        return []
+    if _is_postgres():
+        with _binary_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {_ROW_COLUMNS} FROM ledger_transfer WHERE {column} = ANY(%b::uuid[])",
+                [ids],
+            )
+            return [_Row(*values) for values in cursor.fetchall()]
+    lookup = {"id": "id__in", "pending_id": "pending_id__in"}[column]
+    return [_Row(*values)
+            for values in Transfer.objects.filter(**{lookup: ids}).values_list(*_ROW_FIELDS)]
+
+
 def transfers_insert(rows: Sequence[_Row], *, first_created_at: datetime) -> None:
-    """One multi-row INSERT per chunk; values adapted the way Django's fields adapt them.
+    """Insert staged rows in one statement, values adapted the way Django's fields adapt them.
 
     Rows are stamped one microsecond apart, so a statement lists a batch in the order it was
     sent; a pending transfer expires ``timeout_seconds`` after its own stamp.
     """
-    native_uuid = connection.features.has_native_uuid_field
-    adapt_time = connection.ops.adapt_datetimefield_value
-
-    def db_uuid(value: uuid.UUID | None) -> object:
-        if value is None or native_uuid:
-            return value
-        return value.hex
-
-    with connection.cursor() as cursor:
-        for chunk_start in range(0, len(rows), INSERT_CHUNK_ROWS):
-            chunk = rows[chunk_start : chunk_start + INSERT_CHUNK_ROWS]
-            params: list[Any] = []
-            for offset, row in enumerate(chunk):
-                created_at = first_created_at + timedelta(microseconds=chunk_start + offset)
-                expires_at = (
-                    created_at + timedelta(seconds=row.timeout_seconds)
-                    if row.timeout_seconds else None
-                )
-                params += (
-                    db_uuid(row.id), row.debit_account_id, row.credit_account_id, row.amount,
-                    row.currency, row.code, row.kind, row.linked, db_uuid(row.pending_id),
-                    row.timeout_seconds,
-                    adapt_time(expires_at) if expires_at else None,
-                    row.reference,
-                    adapt_time(created_at),
-                )
-            placeholders = ",".join(["(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"] * len(chunk))
+    stamps = [first_created_at + timedelta(microseconds=offset) for offset in range(len(rows))]
+    expiries = [
+        stamp + timedelta(seconds=row.timeout_seconds) if row.timeout_seconds else None
+        for stamp, row in zip(stamps, rows, strict=True)
+    ]
+    if _is_postgres():
+        with _binary_cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) VALUES {placeholders}", params
+                f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) SELECT * FROM unnest("
+                "%b::uuid[], %b::bigint[], %b::bigint[], %b::bigint[], %b::varchar[], "
+                "%b::varchar[], %b::varchar[], %b::boolean[], %b::uuid[], %b::integer[], "
+                "%b::timestamptz[], %b::varchar[], %b::timestamptz[])",
+                [
+                    [r.id for r in rows], [r.debit_account_id for r in rows],
+                    [r.credit_account_id for r in rows], [r.amount for r in rows],
+                    [r.currency for r in rows], [r.code for r in rows],
+                    [r.kind for r in rows], [r.linked for r in rows],
+                    [r.pending_id for r in rows], [r.timeout_seconds for r in rows],
+                    expiries, [r.reference for r in rows], stamps,
+                ],
             )
+        return
+    adapt_time = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (r.id.hex, r.debit_account_id, r.credit_account_id, r.amount, r.currency,
+                 r.code, r.kind, r.linked, r.pending_id.hex if r.pending_id else None,
+                 r.timeout_seconds, adapt_time(expires_at) if expires_at else None,
+                 r.reference, adapt_time(stamp))
+                for r, stamp, expires_at in zip(rows, stamps, expiries, strict=True)
+            ],
+        )
 
 
 def account_totals_add(deltas: Sequence[tuple[int, int, int, int, int]]) -> None:
@@ -546,23 +593,23 @@ def account_totals_add(deltas: Sequence[tuple[int, int, int, int, int]]) -> None
     """
     if not deltas:
         return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            values = ",".join(["(%s::bigint,%s::bigint,%s::bigint,%s::bigint,%s::bigint)"]
-                              * len(deltas))
+    if _is_postgres():
+        with _binary_cursor() as cursor:
             cursor.execute(
                 "UPDATE ledger_account AS a SET "
                 "debits_pending = a.debits_pending + v.dp, "
                 "debits_posted = a.debits_posted + v.dpo, "
                 "credits_pending = a.credits_pending + v.cp, "
                 "credits_posted = a.credits_posted + v.cpo "
-                f"FROM (VALUES {values}) AS v(id, dp, dpo, cp, cpo) WHERE a.id = v.id",
-                [value for delta in deltas for value in delta],
+                "FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], "
+                "%b::bigint[]) AS v(id, dp, dpo, cp, cpo) WHERE a.id = v.id",
+                [list(column) for column in zip(*deltas, strict=True)],
             )
-        else:
-            cursor.executemany(
-                "UPDATE ledger_account SET debits_pending = debits_pending + %s, "
-                "debits_posted = debits_posted + %s, credits_pending = credits_pending + %s, "
-                "credits_posted = credits_posted + %s WHERE id = %s",
-                [(dp, dpo, cp, cpo, account_id) for account_id, dp, dpo, cp, cpo in deltas],
-            )
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE ledger_account SET debits_pending = debits_pending + %s, "
+            "debits_posted = debits_posted + %s, credits_pending = credits_pending + %s, "
+            "credits_posted = credits_posted + %s WHERE id = %s",
+            [(dp, dpo, cp, cpo, account_id) for account_id, dp, dpo, cp, cpo in deltas],
+        )

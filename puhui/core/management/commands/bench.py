@@ -1,0 +1,69 @@
+"""``puhui bench <workload> [--json]``: hot-path speed beside the database's own limit.
+
+Each run works in a scratch copy of the configured database (created, migrated and dropped
+here), so a benchmark never writes into the real ledger.
+"""
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+
+class Command(BaseCommand):
+    help = "Benchmark a hot path against the limit of the same database, measured in the same run."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        workloads = parser.add_subparsers(dest="workload", required=True)
+        ledger = workloads.add_parser("ledger", help="transfers per second")
+        ledger.add_argument("--transfers", type=int, default=50_000)
+        ledger.add_argument("--single", type=int, default=None,
+                            help="transfers in the one-per-commit run (default N/25, ≤ 2,000)")
+        ledger.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from puhui.ledger.bench import bench_ledger
+
+        if options["transfers"] < 2 * 1_000:
+            self.stderr.write("--transfers must be at least 2,000")
+            raise SystemExit(2)
+        with scratch_database():
+            report = bench_ledger(transfers=options["transfers"],
+                                  single_transfers=options["single"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(f"puhui bench ledger — {report['database']}, "
+                          f"{report['accounts']:,} accounts, {report['transfers']:,} transfers")
+        self.stdout.write(f"{'workload':<10}{'ours/s':>14}{'SQL limit/s':>14}{'ratio':>8}")
+        for workload in ("batched", "hot", "single"):
+            self.stdout.write(
+                f"{workload:<10}{report[f'transfers_per_s_{workload}']:>14,.0f}"
+                f"{report[f'sql_limit_per_s_{workload}']:>14,.0f}"
+                f"{report[f'ratio_{workload}']:>8.2f}"
+            )
+        goals = ", ".join(f"{key} ≥ {value}" for key, value in report["goals"].items())
+        verdict = "met" if report["goals_met"] else "NOT met"
+        self.stdout.write(f"goals ({goals}): {verdict}")
+
+
+class scratch_database:
+    """Create, migrate, use and drop a copy of the configured database."""
+
+    def __enter__(self) -> None:
+        self.original_name = connection.settings_dict["NAME"]
+        test = connection.settings_dict.setdefault("TEST", {})
+        if connection.vendor == "sqlite":
+            self.scratch_dir = tempfile.TemporaryDirectory(prefix="puhui-bench-")
+            test["NAME"] = str(Path(self.scratch_dir.name) / "bench.sqlite3")
+        else:
+            test["NAME"] = f"{self.original_name}_bench"
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+    def __exit__(self, *exc: object) -> None:
+        connection.creation.destroy_test_db(self.original_name, verbosity=0)
+        if connection.vendor == "sqlite":
+            self.scratch_dir.cleanup()
