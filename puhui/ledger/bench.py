@@ -29,7 +29,7 @@ from puhui.ledger.services import NewTransfer, accounts_create, transfers_create
 ACCOUNTS = 10_000
 BATCH_SIZE = 1_000
 FUNDING_FEN = 10**12  # enough that no bench transfer is refused for want of money
-GOALS = {
+GOALS: dict[str, dict[str, float]] = {
     "postgresql": {"transfers_per_s_batched": 20_000, "ratio_batched": 0.5},
     "sqlite": {"transfers_per_s_batched": 50_000},
 }
