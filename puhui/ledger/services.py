@@ -12,17 +12,24 @@
 5. write the accepted transfers with one multi-row INSERT and the totals with
    ``col = col + delta`` in one statement.
 
-A unique violation (the same new id racing in from another batch on other accounts) or a
-deadlock/serialization/lock-timeout error rolls the batch back and retries it from step 1; a
-retry then sees the committed rows and answers ``exists``. Callers never see those errors.
+The first attempt skips the look-up of existing ids in step 3, because almost every batch is
+new: the primary key refuses a duplicate at the INSERT. If any transfer of that attempt fails
+(its answer could depend on an id that already exists), the attempt is dropped before it writes
+and the batch reruns with the look-up.
+
+A unique violation (the same id racing in from another batch, or a duplicate the first attempt
+did not look for) or a deadlock/serialization/lock-timeout error rolls the batch back and
+retries it from step 1; a retry then sees the committed rows and answers ``exists``. Callers
+never see those errors.
 """
 
+import json
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -188,12 +195,20 @@ def _batch_run(
     for attempt in range(RETRY_ATTEMPTS_MAX):
         try:
             with transaction.atomic():
-                return _Batch(transfers, expiry=expiry, now=now or timezone.now()).run()
+                batch = _Batch(transfers, expiry=expiry, now=now or timezone.now(),
+                               look_up_ids=attempt > 0)
+                return batch.run()
+        except _LookUpIdsFirst:
+            continue
         except (IntegrityError, OperationalError) as error:
             if attempt == RETRY_ATTEMPTS_MAX - 1 or not _is_retryable(error):
                 raise
             time.sleep(0.001 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+class _LookUpIdsFirst(Exception):
+    """A transfer failed in an attempt that did not look up existing ids; rerun with it."""
 
 
 def _is_retryable(error: Exception) -> bool:
@@ -207,7 +222,10 @@ def _is_retryable(error: Exception) -> bool:
 
 
 class _Batch:
-    def __init__(self, events: Sequence[NewTransfer], *, expiry: bool, now: datetime) -> None:
+    def __init__(
+        self, events: Sequence[NewTransfer], *, expiry: bool, now: datetime, look_up_ids: bool
+    ) -> None:
+        self.look_up_ids = look_up_ids
         self.events = events
         self.expiry = expiry
         self.now = now
@@ -228,7 +246,7 @@ class _Batch:
         self.accounts = accounts_lock(account_ids)
         self.existing: dict[uuid.UUID, _Row] = {
             row.id: row for row in _transfers_where("id", (e.id for e in self.events))
-        }
+        } if self.look_up_ids else {}
         self.resolutions: dict[uuid.UUID, str] = {
             row.pending_id: row.kind for row in _transfers_where("pending_id", pending_ids)
             if row.pending_id is not None
@@ -258,6 +276,8 @@ class _Batch:
                             results[other] = R.LINKED_EVENT_FAILED
                     break
             start = end + 1
+        if not self.look_up_ids and any(result is not R.OK for result in results):
+            raise _LookUpIdsFirst
         self._write()
         return [
             TransferOutcome(index=index, id=event.id, result=results[index])
@@ -513,13 +533,18 @@ def accounts_lock(account_ids: Iterable[int]) -> dict[int, _AccountState]:
         with _binary_cursor() as cursor:
             cursor.execute(
                 f"SELECT {_ACCOUNT_COLUMNS} FROM ledger_account WHERE id = ANY(%b::bigint[]) "
-                "ORDER BY id FOR UPDATE",
+                "ORDER BY id FOR NO KEY UPDATE",
                 [ids],
             )
             rows: list = cursor.fetchall()
     else:
-        rows = list(Account.objects.filter(id__in=ids).order_by("id")
-                    .values_list(*_ACCOUNT_COLUMNS.split(", ")))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {_ACCOUNT_COLUMNS} FROM ledger_account "
+                "WHERE id IN (SELECT value FROM json_each(%s))",
+                [json.dumps(ids)],
+            )
+            rows = cursor.fetchall()
     return {
         row[0]: _AccountState(row[1], row[2], row[3], row[4], row[5], row[6], row[7],
                               (row[4], row[5], row[6], row[7]))
@@ -538,9 +563,24 @@ def _transfers_where(column: str, ids: Iterable[uuid.UUID]) -> list[_Row]:
                 [ids],
             )
             return [_Row(*values) for values in cursor.fetchall()]
-    lookup = {"id": "id__in", "pending_id": "pending_id__in"}[column]
-    return [_Row(*values)
-            for values in Transfer.objects.filter(**{lookup: ids}).values_list(*_ROW_FIELDS)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_ROW_COLUMNS} FROM ledger_transfer "
+            f"WHERE {column} IN (SELECT value FROM json_each(%s))",
+            [json.dumps([value.hex for value in ids])],
+        )
+        return [
+            _Row(uuid.UUID(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]),
+                 uuid.UUID(r[8]) if r[8] else None, r[9],
+                 _sqlite_datetime(r[10]) if r[10] else None, r[11])
+            for r in cursor.fetchall()
+        ]
+
+
+def _sqlite_datetime(value: str | datetime) -> datetime:
+    """SQLite keeps Django's datetimes as naive UTC (text, or parsed by Django's converter)."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC)
 
 
 def transfers_insert(rows: Sequence[_Row], *, first_created_at: datetime) -> None:
@@ -571,7 +611,10 @@ def transfers_insert(rows: Sequence[_Row], *, first_created_at: datetime) -> Non
                 ],
             )
         return
-    adapt_time = connection.ops.adapt_datetimefield_value
+    # Django keeps datetimes in SQLite as naive UTC text (what ``str`` of one gives).
+    def utc_text(moment: datetime) -> str:
+        return str(moment.astimezone(UTC).replace(tzinfo=None))
+
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) "
@@ -579,8 +622,8 @@ def transfers_insert(rows: Sequence[_Row], *, first_created_at: datetime) -> Non
             [
                 (r.id.hex, r.debit_account_id, r.credit_account_id, r.amount, r.currency,
                  r.code, r.kind, r.linked, r.pending_id.hex if r.pending_id else None,
-                 r.timeout_seconds, adapt_time(expires_at) if expires_at else None,
-                 r.reference, adapt_time(stamp))
+                 r.timeout_seconds, utc_text(expires_at) if expires_at else None,
+                 r.reference, utc_text(stamp))
                 for r, stamp, expires_at in zip(rows, stamps, expiries, strict=True)
             ],
         )
