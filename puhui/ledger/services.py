@@ -615,8 +615,8 @@ def transfers_insert(rows: Sequence[_Row], *, first_created_at: datetime) -> Non
     def utc_text(moment: datetime) -> str:
         return str(moment.astimezone(UTC).replace(tzinfo=None))
 
-    with connection.cursor() as cursor:
-        cursor.executemany(
+    with connection.cursor() as sqlite_cursor:
+        sqlite_cursor.executemany(
             f"INSERT INTO ledger_transfer ({_INSERT_COLUMNS}) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
