@@ -431,3 +431,21 @@ def test_verify_passes_after_mixed_work_and_names_a_tampered_account():
     assert not report.ok
     assert any(f"account {escrow.id} " in problem and "credits_posted" in problem
                for problem in report.problems)
+
+
+def test_totals_that_would_overflow_64_bits_are_refused():
+    top = 2**63 - 1
+    big_source, big_sink = source(), source()
+    assert results(move(big_source, big_sink, top)) == ["ok"]
+    other = source()
+    # big_sink's credits are at the maximum; big_source's debits too
+    assert results(move(other, big_sink, 1)) == ["overflows_credits"]
+    assert results(move(big_source, other, 1)) == ["overflows_debits"]
+    assert totals(big_sink) == (0, 0, 0, top)
+
+
+def test_negative_timeout_is_refused():
+    alice, bob = wallet(), wallet()
+    fund(alice, 100)
+    assert results(move(alice, bob, 1, pending=True, timeout_seconds=-1)) == [
+        "timeout_must_not_be_negative"]
