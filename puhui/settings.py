@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "puhui.core",
+    "puhui.rulebook",
     "puhui.parties",
     "puhui.ledger",
     "puhui.web",
@@ -156,3 +157,5 @@ LOGGING = {
 
 # The platform's home currency; every ledger account names its own.
 PUHUI_CURRENCY = "CNY"
+# The jurisdiction's rulebook (puhui/rulebook/rulebooks/<id>.toml) the platform runs under.
+PUHUI_RULEBOOK = os.environ.get("PUHUI_RULEBOOK", "cn-2016")

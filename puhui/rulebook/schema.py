@@ -1,0 +1,193 @@
+"""The shape of a rulebook file. Unknown keys, floats for money and inconsistent bounds are
+refused; every error names the key that is wrong."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+def _exact_decimal(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("write amounts and rates as strings (\"0.24\"), never as floats")
+    return value
+
+
+ExactDecimal = Annotated[Decimal, BeforeValidator(_exact_decimal)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+SizeClass = Literal["large", "medium", "small", "micro"]
+INDICATORS = ("employees", "revenue", "assets")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(Strict):
+    id: Slug
+    version: Annotated[str, Field(min_length=1, max_length=20)]
+    jurisdiction: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    effective_from: date
+    effective_to: date | None = None
+    title_en: str
+    title_zh: str
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Meta":
+        if self.effective_to is not None and self.effective_to <= self.effective_from:
+            raise ValueError("effective_to must come after effective_from")
+        return self
+
+
+class Bounds(Strict):
+    """Thresholds per indicator: employees in persons, revenue and assets in CNY 10,000."""
+
+    employees: Annotated[int, Field(ge=1)] | None = None
+    revenue: Annotated[int, Field(ge=1)] | None = None
+    assets: Annotated[int, Field(ge=1)] | None = None
+
+    def indicators(self) -> tuple[str, ...]:
+        return tuple(name for name in INDICATORS if getattr(self, name) is not None)
+
+
+class Industry(Strict):
+    name_en: str
+    name_zh: str
+    sme_ceiling: Bounds
+    medium: Bounds
+    small: Bounds
+
+    @model_validator(mode="after")
+    def _bounds_consistent(self) -> "Industry":
+        indicators = self.sme_ceiling.indicators()
+        if not indicators:
+            raise ValueError("sme_ceiling names no indicator")
+        for level in ("medium", "small"):
+            if getattr(self, level).indicators() != indicators:
+                raise ValueError(f"{level} must use the same indicators as sme_ceiling "
+                                 f"({', '.join(indicators)})")
+        for name in indicators:
+            if not getattr(self.small, name) < getattr(self.medium, name):
+                raise ValueError(f"small.{name} must be below medium.{name}")
+        return self
+
+    def indicators(self) -> tuple[str, ...]:
+        return self.sme_ceiling.indicators()
+
+
+class SizeClasses(Strict):
+    source: str
+    admitted: list[SizeClass] = Field(min_length=1)
+    industries: dict[Slug, Industry] = Field(min_length=1)
+
+
+class CapPair(Strict):
+    per_platform: ExactDecimal = Field(gt=0)
+    all_platforms: ExactDecimal = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _per_platform_within_all(self) -> "CapPair":
+        if self.per_platform > self.all_platforms:
+            raise ValueError("per_platform must not exceed all_platforms")
+        return self
+
+
+class BorrowingCaps(Strict):
+    source: str
+    natural_person: CapPair
+    legal_person: CapPair
+
+
+class Fundraising(Strict):
+    source: str
+    max_working_days: int = Field(ge=1, le=90)
+
+
+class Pricing(Strict):
+    source: str
+    annual_rate_ceiling: ExactDecimal = Field(gt=0, lt=1)
+
+
+class Investors(Strict):
+    source: str
+    minimum_age_years: int = Field(ge=0, le=30)
+
+
+class SuitabilityLevel(Strict):
+    id: Slug
+    name_en: str
+    name_zh: str
+    min_score: int = Field(ge=0)
+    max_product_risk: int = Field(ge=1, le=5)
+
+
+class QuestionOption(Strict):
+    id: Slug
+    text_en: str
+    text_zh: str
+    score: int = Field(ge=0)
+
+
+class Question(Strict):
+    id: Slug
+    text_en: str
+    text_zh: str
+    options: list[QuestionOption] = Field(min_length=2)
+
+
+class Suitability(Strict):
+    source: str
+    levels: list[SuitabilityLevel] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _levels_ordered(self) -> "Suitability":
+        if self.levels[0].min_score != 0:
+            raise ValueError("the first level must start at min_score 0")
+        scores = [level.min_score for level in self.levels]
+        if scores != sorted(set(scores)):
+            raise ValueError("levels must have strictly increasing min_score")
+        return self
+
+
+class CreditInformation(Strict):
+    source: str
+    negative_record_retention_years: int = Field(ge=1, le=30)
+
+
+class Disclosure(Strict):
+    source: str
+    monthly_report_working_days: int = Field(ge=1, le=31)
+    major_event_hours: int = Field(ge=1, le=720)
+
+
+class Crowdfunding(Strict):
+    source: str
+    issuer_cap_12_months: ExactDecimal = Field(gt=0)
+    investor_limit_threshold: ExactDecimal = Field(gt=0)
+    investor_limit_floor: ExactDecimal = Field(ge=0)
+    investor_limit_rate_below_threshold: ExactDecimal = Field(gt=0, lt=1)
+    investor_limit_rate_at_or_above_threshold: ExactDecimal = Field(gt=0, lt=1)
+    investor_limit_cap: ExactDecimal = Field(gt=0)
+    accredited_investors_unlimited: bool
+    cancellation_hours_before_deadline: int = Field(ge=0)
+    minimum_days_open: int = Field(ge=1)
+
+
+class Rulebook(Strict):
+    rulebook: Meta
+    size_classes: SizeClasses | None = None
+    borrowing_caps: BorrowingCaps | None = None
+    fundraising: Fundraising | None = None
+    pricing: Pricing | None = None
+    investors: Investors | None = None
+    suitability: Suitability | None = None
+    credit_information: CreditInformation | None = None
+    disclosure: Disclosure | None = None
+    crowdfunding: Crowdfunding | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.rulebook.id}@{self.rulebook.version}"
