@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "puhui.core",
     "puhui.rulebook",
+    "puhui.audit",
     "puhui.parties",
     "puhui.ledger",
     "puhui.web",
@@ -123,6 +124,18 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:login"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
+# Sign-in throttling: this many failures for one user name within the window lock it for the
+# window. Security policy, not regulation, so it lives here rather than in the rulebook.
+PUHUI_LOGIN_FAILURES_MAX = 5
+PUHUI_LOGIN_LOCKOUT_SECONDS = 15 * 60
+# Roles that must sign in with a second factor (TOTP).
+PUHUI_TOTP_REQUIRED_ROLES = ("operator", "regulator")
+# Uploads (licences) live outside the web root and are never served directly.
+MEDIA_ROOT = DATA_DIR / "private"
+PUHUI_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+PUHUI_UPLOAD_TYPES = {"application/pdf": b"%PDF-", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "puhui <no-reply@localhost>")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env_flag("SECURE_COOKIES", True)

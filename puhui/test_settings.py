@@ -8,3 +8,6 @@ from puhui.settings import *  # noqa: F403
 
 # Argon2 at full strength would dominate the suite's run time; production keeps it.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests run with debug off, like production, but may use the development PII keys.
+PUHUI_ALLOW_DEVELOPMENT_KEYS = True

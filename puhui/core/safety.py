@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from puhui.core.pii import pii_keys
+
 
 def settings_assert_safe_to_serve() -> None:
     """Refuse to serve with debug off on a secret key anyone can read in the source."""
@@ -15,3 +17,4 @@ def settings_assert_safe_to_serve() -> None:
         )
     if not settings.ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS is empty; set it in the environment.")
+    pii_keys()  # raises when the PII keys are missing

@@ -5,6 +5,7 @@ its own SQLite file with the demo data. Where Chromium is absent the tests are s
 reason, unless PUHUI_REQUIRE_BROWSER=1 (CI), where that is a failure.
 """
 
+import base64
 import os
 import socket
 import subprocess
@@ -46,7 +47,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": f"sqlite:///{data / 'puhui.sqlite3'}",
             "SECRET_KEY": "browser-test-secret-not-the-default", "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_COOKIES": "0"}
+            "SECURE_COOKIES": "0",
+            "PUHUI_PII_KEYS": "b1:" + base64.b64encode(os.urandom(32)).decode(),
+            "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode()}
     cli = [sys.executable, "-m", "puhui.cli"]
     for step in (["migrate", "--no-input", "-v", "0"], ["demo"]):
         subprocess.run([*cli, *step], env=env, cwd=ROOT, check=True, capture_output=True)

@@ -1,5 +1,6 @@
 """Production settings fail closed: no debug by default, no serving on the development key."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -9,27 +10,40 @@ import pytest
 SERVE = [sys.executable, "-c", "import puhui.wsgi"]
 
 
+PII_KEYS = {
+    "PUHUI_PII_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
+    "PUHUI_BLIND_INDEX_KEY": base64.b64encode(b"i" * 32).decode(),
+}
+PRODUCTION = {"SECRET_KEY": "a-real-secret-from-the-vault", "ALLOWED_HOSTS": "example.org"}
+
+
 def serve_with(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", *PII_KEYS}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(SERVE, env=clean | env, capture_output=True, text=True, timeout=60)
 
 
 def test_server_refuses_the_development_key_with_debug_off():
-    result = serve_with(ALLOWED_HOSTS="example.org")
+    result = serve_with(ALLOWED_HOSTS="example.org", **PII_KEYS)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
 
 def test_server_refuses_an_empty_allowed_hosts_with_debug_off():
-    result = serve_with(SECRET_KEY="a-real-secret-from-the-vault")
+    result = serve_with(SECRET_KEY="a-real-secret-from-the-vault", **PII_KEYS)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
 
 
+def test_server_refuses_to_start_without_pii_keys_with_debug_off():
+    result = serve_with(**PRODUCTION)
+    assert result.returncode != 0
+    assert "PUHUI_PII_KEYS" in result.stderr
+
+
 def test_server_starts_with_real_settings_and_with_debug_on():
-    assert serve_with(SECRET_KEY="a-real-secret-from-the-vault",
-                      ALLOWED_HOSTS="example.org").returncode == 0
+    started = serve_with(**PRODUCTION, **PII_KEYS)
+    assert started.returncode == 0, started.stderr
     assert serve_with(DEBUG="1").returncode == 0
 
 
