@@ -133,7 +133,9 @@ PUHUI_TOTP_REQUIRED_ROLES = ("operator", "regulator")
 # Uploads (licences) live outside the web root and are never served directly.
 MEDIA_ROOT = DATA_DIR / "private"
 PUHUI_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-PUHUI_UPLOAD_TYPES = {"application/pdf": b"%PDF-", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
+PUHUI_UPLOAD_TYPES = {
+    "application/pdf": b"%PDF-", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff",
+}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "puhui <no-reply@localhost>")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

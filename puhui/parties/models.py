@@ -200,7 +200,8 @@ class AdmittanceReview(models.Model):
                 name="parties_review_one_subject",
             ),
             models.CheckConstraint(
-                condition=models.Q(approver__isnull=True) | ~models.Q(approver=models.F("reviewer")),
+                condition=models.Q(approver__isnull=True)
+                | ~models.Q(approver=models.F("reviewer")),
                 name="parties_review_maker_is_not_checker",
             ),
         ]
