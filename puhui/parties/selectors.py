@@ -1,7 +1,21 @@
-"""Reads for users and API tokens."""
+"""Reads for parties, with object-level permissions: a borrower sees only its enterprises,
+an investor only its own profile; operators and regulators see all."""
 
-from puhui.parties.models import ApiToken, User
+from django.db.models import QuerySet
+
+from puhui.core.errors import NOT_FOUND, PERMISSION_DENIED, PuhuiError
+from puhui.parties.models import (
+    AdmittanceReview,
+    ApiToken,
+    Enterprise,
+    InvestorProfile,
+    ReviewStatus,
+    Role,
+    User,
+)
 from puhui.parties.services import token_digest
+
+SUPERVISING_ROLES = (Role.OPERATOR, Role.REGULATOR)
 
 
 def user_for_api_token(*, token: str) -> User | None:
@@ -11,3 +25,43 @@ def user_for_api_token(*, token: str) -> User | None:
         .first()
     )
     return found.user if found else None
+
+
+def enterprises_visible_to(*, user: User) -> QuerySet[Enterprise]:
+    enterprises = Enterprise.objects.select_related("review").order_by("-id")
+    if user.role in SUPERVISING_ROLES:
+        return enterprises
+    if user.role == Role.BORROWER:
+        return enterprises.filter(representative=user)
+    return enterprises.none()
+
+
+def enterprise_for(*, user: User, enterprise_id: int) -> Enterprise:
+    enterprise = Enterprise.objects.select_related("review").filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise PuhuiError(NOT_FOUND, what=f"enterprise {enterprise_id}")
+    if user.role not in SUPERVISING_ROLES and enterprise.representative_id != user.pk:
+        raise PuhuiError(PERMISSION_DENIED)
+    return enterprise
+
+
+def investor_profile_of(*, user: User) -> InvestorProfile | None:
+    return InvestorProfile.objects.select_related("review").filter(user=user).first()
+
+
+def reviews_open() -> QuerySet[AdmittanceReview]:
+    """The operators' queue: waiting for a review or for a decision, oldest first."""
+    return (AdmittanceReview.objects.select_related("enterprise", "investor", "reviewer")
+            .filter(status__in=[ReviewStatus.SUBMITTED, ReviewStatus.REVIEWED])
+            .order_by("created_at"))
+
+
+def review_for(*, user: User, review_id: int) -> AdmittanceReview:
+    if user.role not in SUPERVISING_ROLES:
+        raise PuhuiError(PERMISSION_DENIED)
+    review = (AdmittanceReview.objects.select_related("enterprise", "investor", "reviewer",
+                                                      "approver")
+              .filter(pk=review_id).first())
+    if review is None:
+        raise PuhuiError(NOT_FOUND, what=f"application {review_id}")
+    return review

@@ -1,7 +1,6 @@
 """Pages: login, and one home page per role. Views read through selectors; no rules here."""
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -9,11 +8,7 @@ from django.urls import reverse
 
 from puhui.ledger.selectors import account_statement, accounts_of_owner, ledger_summary
 from puhui.parties.models import Role, User
-
-
-class PuhuiLoginView(LoginView):
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
+from puhui.parties.selectors import enterprises_visible_to, investor_profile_of, reviews_open
 
 
 def _require_role(request: HttpRequest, role: Role) -> User:
@@ -30,28 +25,32 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(reverse(f"web:{user.role}_home"))
 
 
-def _wallet_home(request: HttpRequest, role: Role) -> HttpResponse:
+def _wallet_home(request: HttpRequest, role: Role, **context: object) -> HttpResponse:
     user = _require_role(request, role)
     accounts = list(accounts_of_owner(owner=user.ledger_owner))
     statement = account_statement(account=accounts[0], limit=10) if accounts else None
     return render(request, f"web/{role}_home.html",
-                  {"accounts": accounts, "statement": statement})
+                  {"accounts": accounts, "statement": statement, **context})
 
 
 @login_required
 def borrower_home(request: HttpRequest) -> HttpResponse:
-    return _wallet_home(request, Role.BORROWER)
+    user = _require_role(request, Role.BORROWER)
+    return _wallet_home(request, Role.BORROWER,
+                        enterprises=enterprises_visible_to(user=user))
 
 
 @login_required
 def investor_home(request: HttpRequest) -> HttpResponse:
-    return _wallet_home(request, Role.INVESTOR)
+    user = _require_role(request, Role.INVESTOR)
+    return _wallet_home(request, Role.INVESTOR, profile=investor_profile_of(user=user))
 
 
 @login_required
 def operator_home(request: HttpRequest) -> HttpResponse:
     _require_role(request, Role.OPERATOR)
-    return render(request, "web/operator_home.html", {"summary": ledger_summary()})
+    return render(request, "web/operator_home.html",
+                  {"summary": ledger_summary(), "reviews_waiting": reviews_open().count()})
 
 
 @login_required

@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from puhui.core.management.commands.demo import DEMO_USERS
@@ -95,6 +96,11 @@ def test_each_role_logs_in_sees_home_and_switches_language(server, browser, role
         page.get_by_test_id("username").fill(username)
         page.get_by_test_id("password").fill(password)
         page.get_by_test_id("login").click()
+        if role in ("operator", "regulator"):  # a second factor is required: enrol it
+            page.wait_for_url(f"{server}/login/totp/")
+            secret = page.get_by_test_id("totp-secret").inner_text()
+            page.locator("input[name=code]").fill(pyotp.TOTP(secret).now())
+            page.get_by_test_id("totp-submit").click()
         page.wait_for_url(f"{server}/{role}/")
         assert page.get_by_test_id("page-title").inner_text() == english
         assert username in page.get_by_test_id("who").inner_text()

@@ -6,6 +6,7 @@ from django.test import Client
 
 from puhui.core.management.commands.demo import DEMO_USERS
 from puhui.parties.models import User
+from puhui.parties.tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,7 @@ def demo(db):
 
 def login(client: Client, role: str) -> None:
     _key, username, password, _role = next(u for u in DEMO_USERS if u[0] == role)
-    response = client.post("/login/", {"username": username, "password": password})
-    assert response.status_code == 302, response.content
+    sign_in(client, username, password)
 
 
 def test_login_page_in_english_and_chinese(client):

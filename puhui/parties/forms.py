@@ -1,0 +1,103 @@
+"""Forms parse what people type; the rules are in services."""
+
+from typing import Any
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from puhui.core.errors import PuhuiError
+from puhui.parties.models import Industry, InvestorKind, Role
+from puhui.rulebook.selectors import rulebook_in_force
+
+
+def form_error(form: forms.Form, error: PuhuiError) -> None:
+    """Show a service's error on the form, in the reader's language."""
+    form.add_error(None, error.error.render(translation.get_language() or "en", error.facts))
+
+
+class RegisterForm(forms.Form):
+    role = forms.ChoiceField(label=_("I am"), choices=[(Role.BORROWER, _("a business borrowing")),
+                                                       (Role.INVESTOR, _("an investor"))])
+    username = forms.CharField(label=_("User name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class TotpForm(forms.Form):
+    code = forms.CharField(label=_("Six-digit code"), min_length=6, max_length=8)
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("Enterprise name"), max_length=200)
+    uscc_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    legal_rep_name = forms.CharField(label=_("Legal representative"), max_length=100)
+    legal_rep_id = forms.CharField(label=_("Legal representative's resident ID"), max_length=18)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0)
+    revenue_wan = forms.DecimalField(label=_("Operating revenue last year (CNY 10k)"),
+                                     min_value=0, max_digits=14, decimal_places=2)
+    total_assets_wan = forms.DecimalField(label=_("Total assets (CNY 10k)"), min_value=0,
+                                          max_digits=14, decimal_places=2)
+    registered_capital_wan = forms.DecimalField(label=_("Registered capital (CNY 10k)"),
+                                                min_value=0, max_digits=14, decimal_places=2)
+    founded_on = forms.DateField(label=_("Founded on"),
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.CharField(label=_("Region"), max_length=100)
+    bank_name = forms.CharField(label=_("Settlement bank"), max_length=100)
+    bank_account = forms.CharField(label=_("Settlement account number"), max_length=40)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=[
+        ("business_licence", _("Business licence")),
+        ("industry_permit", _("Industry permit")),
+        ("other", _("Other")),
+    ])
+    file = forms.FileField(label=_("File (PDF, PNG or JPEG)"))
+
+
+class InvestorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("I invest as"), choices=InvestorKind.choices)
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    resident_id = forms.CharField(label=_("Resident ID (natural persons)"), max_length=18,
+                                  required=False)
+    uscc_code = forms.CharField(label=_("Unified social credit code (institutions)"),
+                                max_length=18, required=False)
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)
+    bank_card = forms.CharField(label=_("Bank card or account number"), max_length=40)
+    declared_income_yuan = forms.DecimalField(label=_("Yearly income (CNY)"), min_value=0,
+                                              max_digits=16, decimal_places=2)
+    net_worth_yuan = forms.DecimalField(label=_("Net worth (CNY)"), min_value=0, max_digits=16,
+                                        decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese = (translation.get_language() or "en").startswith("zh")
+        rules = rulebook_in_force().suitability
+        for question in rules.questions if rules else []:
+            self.fields[f"q_{question.id}"] = forms.ChoiceField(
+                label=question.text_zh if chinese else question.text_en,
+                choices=[(o.id, o.text_zh if chinese else o.text_en) for o in question.options],
+                widget=forms.RadioSelect,
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {name[2:]: value for name, value in self.cleaned_data.items()
+                if name.startswith("q_")}
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reasons = forms.CharField(label=_("Reasons (shown to the applicant)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
