@@ -11,28 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
 
 from puhui.core import errors
 from puhui.core.errors import PuhuiError
 from puhui.core.money import MoneyError
-from puhui.parties.models import User
-from puhui.parties.selectors import user_for_api_token
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_api_token(token=token)
-        if user is not None:
-            request.user = user
-        return user
-
+from puhui.parties.auth import for_roles
 
 api = NinjaAPI(
     title="puhui API",
     version="1",
     description="Internet financing for small and micro businesses.",
-    auth=[TokenAuth(), django_auth],
+    auth=for_roles(),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
 )

@@ -24,6 +24,7 @@ from puhui.ledger.errors import (
     UNKNOWN_CURRENCY,
 )
 from puhui.ledger.models import Account, NormalBalance
+from puhui.parties.auth import for_roles
 from puhui.parties.models import Role, User
 
 router = Router(tags=["ledger"])
@@ -131,11 +132,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _require_operator(request: HttpRequest) -> None:
-    if _user(request).role != Role.OPERATOR:
-        raise PermissionDenied
-
-
 def _readable_account(request: HttpRequest, account_id: int) -> Account:
     """Operators and regulators read any account; everyone else only their own."""
     user = _user(request)
@@ -187,14 +183,14 @@ def _account_out(account: Account) -> AccountOut:
     )
 
 
-@router.post("/transfers", response=TransferBatchOut, summary="Create transfers (one batch)")
+@router.post("/transfers", response=TransferBatchOut, auth=for_roles(Role.OPERATOR),
+             summary="Create transfers (one batch)")
 def transfers_create(request: HttpRequest, payload: TransferBatchIn) -> TransferBatchOut:
     """Create up to 8,190 transfers atomically; each gets its own result (TigerBeetle's codes).
 
     A batch with failed transfers still answers 200: the failures are results, not errors.
     The id of each transfer is its idempotency key.
     """
-    _require_operator(request)
     if not payload.transfers:
         raise PuhuiError(BATCH_EMPTY)
     if len(payload.transfers) > services.BATCH_SIZE_MAX:
@@ -209,9 +205,9 @@ def transfers_create(request: HttpRequest, payload: TransferBatchIn) -> Transfer
     )
 
 
-@router.post("/accounts", response={201: AccountOut}, summary="Open an account")
+@router.post("/accounts", response={201: AccountOut}, auth=for_roles(Role.OPERATOR),
+             summary="Open an account")
 def accounts_create(request: HttpRequest, payload: AccountIn) -> Status[AccountOut]:
-    _require_operator(request)
     account = services.account_create(**payload.dict())
     return Status(201, _account_out(account))
 

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from puhui.parties import selectors, services
+from puhui.parties.auth import for_roles
 from puhui.parties.models import AdmittanceReview, Enterprise, InvestorProfile, Role, User
 
 router = Router(tags=["parties"])
@@ -161,7 +162,8 @@ def register(request: HttpRequest, payload: RegisterIn) -> Status[UserOut]:
     return Status(201, UserOut(id=user.pk, username=user.username, role=user.role))
 
 
-@router.post("/enterprises", response={201: EnterpriseOut}, summary="Submit an enterprise (KYB)")
+@router.post("/enterprises", response={201: EnterpriseOut}, auth=for_roles(Role.BORROWER),
+             summary="Submit an enterprise (KYB)")
 def enterprise_submit(request: HttpRequest, payload: EnterpriseIn) -> Status[EnterpriseOut]:
     enterprise = services.enterprise_submit(representative=_user(request), **payload.dict())
     return Status(201, _enterprise_out(enterprise))
@@ -178,27 +180,26 @@ def enterprise_get(request: HttpRequest, enterprise_id: int) -> EnterpriseOut:
                                                     enterprise_id=enterprise_id))
 
 
-@router.post("/investor-profile", response={201: InvestorOut}, summary="Submit KYC")
+@router.post("/investor-profile", response={201: InvestorOut}, auth=for_roles(Role.INVESTOR),
+             summary="Submit KYC")
 def investor_submit(request: HttpRequest, payload: InvestorIn) -> Status[InvestorOut]:
     profile = services.investor_submit(user=_user(request), **payload.dict())
     return Status(201, _investor_out(profile))
 
 
-@router.get("/investor-profile", response=InvestorOut, summary="Your investor profile")
+@router.get("/investor-profile", response=InvestorOut, auth=for_roles(Role.INVESTOR),
+            summary="Your investor profile")
 def investor_get(request: HttpRequest) -> InvestorOut:
     user = _user(request)
-    if user.role != Role.INVESTOR:
-        raise PermissionDenied
     profile = selectors.investor_profile_of(user=user)
     if profile is None:
         raise Http404
     return _investor_out(profile)
 
 
-@router.get("/reviews", response=list[QueueItemOut], summary="The admittance queue")
+@router.get("/reviews", response=list[QueueItemOut],
+            auth=for_roles(*selectors.SUPERVISING_ROLES), summary="The admittance queue")
 def reviews_list(request: HttpRequest) -> list[QueueItemOut]:
-    if _user(request).role not in selectors.SUPERVISING_ROLES:
-        raise PermissionDenied
     return [
         QueueItemOut(
             id=r.pk, status=r.status, subject=r.subject,
@@ -209,7 +210,8 @@ def reviews_list(request: HttpRequest) -> list[QueueItemOut]:
     ]
 
 
-@router.post("/reviews/{review_id}/review", response=ReviewOut, summary="Mark reviewed (maker)")
+@router.post("/reviews/{review_id}/review", response=ReviewOut, auth=for_roles(Role.OPERATOR),
+             summary="Mark reviewed (maker)")
 def review_mark(request: HttpRequest, review_id: int, payload: ReviewNoteIn) -> ReviewOut | None:
     user = _user(request)
     review = selectors.review_for(user=user, review_id=review_id)
@@ -218,7 +220,7 @@ def review_mark(request: HttpRequest, review_id: int, payload: ReviewNoteIn) -> 
 
 
 @router.post("/reviews/{review_id}/decision", response=ReviewOut,
-             summary="Approve or reject (checker)")
+             auth=for_roles(Role.OPERATOR), summary="Approve or reject (checker)")
 def review_decide(request: HttpRequest, review_id: int, payload: DecisionIn) -> ReviewOut | None:
     user = _user(request)
     review = selectors.review_for(user=user, review_id=review_id)

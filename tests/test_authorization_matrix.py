@@ -1,0 +1,159 @@
+"""Every page and API endpoint × every role and anonymous: who gets in, who is turned away.
+
+A denied request is answered 401/403 (API) or 403 / a redirect to the sign-in page (pages,
+anonymous) and changes nothing. The matrix must name every route: a new route without a row
+fails ``test_the_matrix_covers_every_route``.
+"""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from puhui.audit.models import AuditEvent
+from puhui.ledger.models import Account, Transfer
+from puhui.ledger.tests.factories import fund, wallet
+from puhui.parties.models import AdmittanceReview, Enterprise, InvestorProfile, Role, User
+from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
+
+pytestmark = pytest.mark.django_db
+
+B, I, O, R = Role.BORROWER, Role.INVESTOR, Role.OPERATOR, Role.REGULATOR
+EVERYONE = (B, I, O, R)
+ANON = "anonymous"
+
+# (method, path, roles allowed, anonymous allowed). {enterprise}, {other_enterprise}, {review},
+# {account}, {other_account} are filled in by the fixture; "own" objects belong to the borrower
+# / investor signed in.
+MATRIX = [
+    ("GET", "/", EVERYONE, False),
+    ("GET", "/login/", EVERYONE, True),
+    ("GET", "/register/", EVERYONE, True),
+    ("GET", "/password-reset/", EVERYONE, True),
+    ("GET", "/borrower/", (B,), False),
+    ("GET", "/investor/", (I,), False),
+    ("GET", "/operator/", (O,), False),
+    ("GET", "/regulator/", (R,), False),
+    ("GET", "/borrower/enterprises/new/", (B,), False),
+    ("POST", "/borrower/enterprises/new/", (B,), False),
+    ("GET", "/enterprises/{enterprise}/", (B, O, R), False),
+    ("GET", "/enterprises/{other_enterprise}/", (O, R), False),
+    ("POST", "/enterprises/{other_enterprise}/", (), False),
+    ("GET", "/investor/kyc/", (I,), False),
+    ("POST", "/investor/kyc/", (I,), False),
+    ("GET", "/operator/reviews/", (O,), False),
+    ("GET", "/operator/reviews/{review}/", (O,), False),
+    ("POST", "/operator/reviews/{review}/", (O,), False),
+    ("GET", "/api/v1/", EVERYONE, True),
+    ("GET", "/api/v1/openapi.json", EVERYONE, True),
+    ("GET", "/api/v1/docs", EVERYONE, True),
+    ("POST", "/api/v1/ledger/transfers", (O,), False),
+    ("POST", "/api/v1/ledger/accounts", (O,), False),
+    ("GET", "/api/v1/ledger/accounts/{account}", (I, O, R), False),
+    ("GET", "/api/v1/ledger/accounts/{other_account}", (O, R), False),
+    ("GET", "/api/v1/ledger/accounts/{account}/statement", (I, O, R), False),
+    ("GET", "/api/v1/ledger/accounts/{other_account}/statement", (O, R), False),
+    ("GET", "/api/v1/ledger/accounts/{account}/balance?at=2030-01-01T00:00:00Z", (I, O, R),
+     False),
+    ("GET", "/api/v1/ledger/accounts/{other_account}/balance?at=2030-01-01T00:00:00Z", (O, R),
+     False),
+    ("POST", "/api/v1/parties/register", EVERYONE, True),
+    ("POST", "/api/v1/parties/enterprises", (B,), False),
+    ("GET", "/api/v1/parties/enterprises", EVERYONE, False),
+    ("GET", "/api/v1/parties/enterprises/{enterprise}", (B, O, R), False),
+    ("GET", "/api/v1/parties/enterprises/{other_enterprise}", (O, R), False),
+    ("POST", "/api/v1/parties/investor-profile", (I,), False),
+    ("GET", "/api/v1/parties/investor-profile", (I,), False),
+    ("GET", "/api/v1/parties/reviews", (O, R), False),
+    ("POST", "/api/v1/parties/reviews/{review}/review", (O,), False),
+    ("POST", "/api/v1/parties/reviews/{review}/decision", (O,), False),
+    ("GET", "/api/v1/rulebook/classify?industry=retail&employees=8&revenue_wan=90", EVERYONE,
+     False),
+    ("GET", "/api/v1/rulebook/in-force", EVERYONE, False),
+]
+# Routes that are not pages of their own (they act and redirect) or are reached by a link.
+NOT_IN_MATRIX = {"logout/", "i18n/setlang/", "login/totp/", "password-reset/sent/",
+                 "password-reset/<uidb64>/<token>/", "password-reset/done/"}
+
+
+@pytest.fixture
+def world():
+    users = {role: user_new(role, f"matrix-{role}") for role in EVERYONE}
+    own = enterprise_new(users[B])
+    other = enterprise_new(name="Someone Else Ltd")
+    investor_new(users[I])
+    account = wallet(owner=users[I].ledger_owner)
+    other_account = wallet()
+    fund(account, 100)
+    names = {"enterprise": own.pk, "other_enterprise": other.pk, "review": own.review.pk,
+             "account": account.pk, "other_account": other_account.pk}
+    return users, names
+
+
+def snapshot() -> tuple:
+    return (Enterprise.objects.count(), InvestorProfile.objects.count(), User.objects.count(),
+            Transfer.objects.count(), Account.objects.count(), AuditEvent.objects.count(),
+            tuple(AdmittanceReview.objects.order_by("pk").values_list("pk", "status")))
+
+
+def request(client: Client, method: str, path: str):
+    if method == "GET":
+        return client.get(path)
+    body = {"note": "x", "decision": "approve"} if "/operator/" in path else {}
+    if path.startswith("/api/"):
+        return client.post(path, data=json.dumps(body), content_type="application/json")
+    return client.post(path, data=body)
+
+
+def denied(response, path: str, anonymous: bool) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    return (anonymous and not path.startswith("/api/") and response.status_code == 302
+            and response["Location"].startswith("/login/"))
+
+
+@pytest.mark.parametrize(("method", "template", "allowed", "anonymous_allowed"), MATRIX,
+                         ids=[f"{m} {p}" for m, p, _a, _n in MATRIX])
+def test_matrix(world, method, template, allowed, anonymous_allowed):
+    users, names = world
+    path = template.format(**names)
+    for who in (*EVERYONE, ANON):
+        client = Client()
+        if who != ANON:
+            client.force_login(users[who])
+        before = snapshot()
+        response = request(client, method, path)
+        may = anonymous_allowed if who == ANON else who in allowed
+        assert response.status_code < 500, (who, path, response.content[:500])
+        if may:
+            assert not denied(response, path, who == ANON), (who, path, response.status_code)
+        else:
+            assert denied(response, path, who == ANON), (who, path, response.status_code)
+            assert snapshot() == before, (who, path)
+
+
+def _routes(resolver: URLResolver, prefix: str = "") -> list[str]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            found += _routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            found.append(prefix + str(entry.pattern))
+    return found
+
+
+def _shape(path: str) -> str:
+    return path.split("?")[0].lstrip("/")
+
+
+def test_the_matrix_covers_every_route():
+    covered = {_shape(template) for _m, template, _a, _n in MATRIX}
+    for route in _routes(get_resolver()):
+        if route in NOT_IN_MATRIX or route.startswith("api/v1/docs"):
+            continue
+        pattern = route
+        for name in ("enterprise", "review", "account"):
+            for form in (f"<int:{name}_id>", f"<{name}_id>"):
+                pattern = pattern.replace(form, "{" + name + "}")
+        assert pattern in covered, f"route {route} has no row in the authorization matrix"
