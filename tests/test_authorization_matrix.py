@@ -19,7 +19,7 @@ from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
 
 pytestmark = pytest.mark.django_db
 
-B, I, O, R = Role.BORROWER, Role.INVESTOR, Role.OPERATOR, Role.REGULATOR
+B, I, O, R = Role.BORROWER, Role.INVESTOR, Role.OPERATOR, Role.REGULATOR  # noqa: E741
 EVERYONE = (B, I, O, R)
 ANON = "anonymous"
 
