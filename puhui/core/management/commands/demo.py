@@ -28,7 +28,7 @@ DEMO_USERS = [
     ("checker", "demo-checker", "checker-demo-2026", Role.OPERATOR),
     ("regulator", "demo-regulator", "regulator-demo-2026", Role.REGULATOR),
 ]
-DEMO_ENTERPRISE = dict(
+DEMO_ENTERPRISE: dict[str, Any] = dict(
     name="Hangzhou West Lake Tea House", uscc_code="91330106MA2B00001Y",
     legal_rep_name="Chen Jing", legal_rep_id="330106198506151006", phone="13800000001",
     industry="catering", employees=12, revenue_wan=Decimal("260"),
@@ -36,7 +36,7 @@ DEMO_ENTERPRISE = dict(
     founded_on=date(2018, 4, 8), region="Zhejiang Hangzhou", bank_name="Bank of Hangzhou",
     bank_account="330106000012345678",
 )
-DEMO_INVESTOR = dict(
+DEMO_INVESTOR: dict[str, Any] = dict(
     kind="person", full_name="Zhao Min", resident_id="110105199003070017",
     phone="13900000002", bank_card="6222020200112233446",
     declared_income_yuan=Decimal("300000"), net_worth_yuan=Decimal("2000000"),
