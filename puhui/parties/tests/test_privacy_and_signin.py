@@ -164,3 +164,32 @@ def test_totp_code_command_is_refused_outside_debug():
 
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("totp", "code", "anyone", stdout=io.StringIO())
+
+
+def test_key_rotation_reseals_everything_so_the_old_key_can_be_retired(monkeypatch):
+    import base64
+
+    from puhui.core import pii
+
+    def use(keys: str) -> None:
+        monkeypatch.setenv("PUHUI_PII_KEYS", keys)
+        monkeypatch.setenv("PUHUI_BLIND_INDEX_KEY", base64.b64encode(b"i" * 32).decode())
+        pii.pii_keys.cache_clear()
+
+    old = "old:" + base64.b64encode(b"o" * 32).decode()
+    new = "new:" + base64.b64encode(b"n" * 32).decode()
+    try:
+        use(old)
+        kyb = enterprise_fields()
+        enterprise = enterprise_new(**kyb)
+        use(f"{new},{old}")
+        out = io.StringIO()
+        call_command("pii", "rotate", stdout=out)
+        assert "re-sealed 3 values" in out.getvalue()
+        use(new)  # the old key is gone
+        enterprise.refresh_from_db()
+        assert enterprise.legal_rep_id_encrypted.startswith("v1:new:")
+        assert pii_decrypt(enterprise.legal_rep_id_encrypted,
+                           context="legal_rep_id") == kyb["legal_rep_id"]
+    finally:
+        pii.pii_keys.cache_clear()
