@@ -31,6 +31,7 @@ MATRIX = [
     ("GET", "/login/", EVERYONE, True),
     ("GET", "/register/", EVERYONE, True),
     ("GET", "/password-reset/", EVERYONE, True),
+    ("GET", "/account/security/", EVERYONE, False),
     ("GET", "/borrower/", (B,), False),
     ("GET", "/investor/", (I,), False),
     ("GET", "/operator/", (O,), False),

@@ -71,3 +71,7 @@ BAD_CREDENTIALS = ErrorCode("BAD_CREDENTIALS", 401,
 TOTP_INVALID = ErrorCode("TOTP_INVALID", 401,
                          "The six-digit code is wrong or has been used; try the current one.",
                          "六位验证码错误或已使用，请输入当前的验证码。")
+UNKNOWN_DUTY = ErrorCode("UNKNOWN_DUTY", 400, "Unknown operator duties: {duties}.",
+                        "未知的运营职责：{duties}。")
+MISSING_DUTY = ErrorCode("MISSING_DUTY", 403, "This needs the {duty} duty, which you do not hold.",
+                         "此操作需要“{duty}”职责，您没有该职责。")

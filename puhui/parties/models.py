@@ -16,8 +16,19 @@ class Role(models.TextChoices):
     REGULATOR = "regulator", _("Regulator")
 
 
+class OperatorDuty(models.TextChoices):
+    """What an operator may do; an administrator grants duties when creating the account."""
+
+    REVIEWER = "reviewer", _("Reviewer")
+    APPROVER = "approver", _("Approver")
+    RISK_OFFICER = "risk_officer", _("Risk officer")
+    ADMIN = "admin", _("Administrator")
+
+
 class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices)
+    # Operators only: a list of OperatorDuty values.
+    duties = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -30,6 +41,9 @@ class User(AbstractUser):
     def ledger_owner(self) -> str:
         """How ledger accounts name this user as their owner."""
         return f"user:{self.pk}"
+
+    def has_duty(self, duty: "OperatorDuty") -> bool:
+        return self.role == Role.OPERATOR and duty in self.duties
 
 
 class ApiToken(models.Model):

@@ -38,6 +38,7 @@ from puhui.parties.models import (
     InvestorProfile,
     LicenceDocument,
     LoginFailure,
+    OperatorDuty,
     ReviewStatus,
     Role,
     TotpDevice,
@@ -58,8 +59,21 @@ def token_digest(token: str) -> str:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, role: Role, email: str = "") -> User:
-    user = User(username=username, email=email, role=role, is_staff=False)
+def user_create(
+    *, username: str, password: str, role: Role, email: str = "",
+    duties: list[str] | None = None,
+) -> User:
+    """Create any user (administrators create operators and regulators this way). Operators
+    get every duty unless ``duties`` names them."""
+    if role == Role.OPERATOR:
+        duties = list(OperatorDuty.values) if duties is None else duties
+        unknown = set(duties) - set(OperatorDuty.values)
+        if unknown:
+            raise PuhuiError(errors.UNKNOWN_DUTY, duties=", ".join(sorted(unknown)))
+    elif duties:
+        raise PuhuiError(errors.UNKNOWN_DUTY, duties="duties are for operators only")
+    user = User(username=username, email=email, role=role, is_staff=False,
+                duties=duties or [])
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -96,6 +110,12 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 def _require_role(user: User, role: Role) -> None:
     if user.role != role:
         raise PuhuiError(errors.WRONG_ROLE, role=role.label)
+
+
+def _require_duty(user: User, duty: OperatorDuty) -> None:
+    _require_role(user, Role.OPERATOR)
+    if not user.has_duty(duty):
+        raise PuhuiError(errors.MISSING_DUTY, duty=duty.label)
 
 
 # --- validation of identity numbers -----------------------------------------------------------
@@ -349,7 +369,7 @@ def _review_locked(review_id: int) -> AdmittanceReview:
 def review_mark_reviewed(*, review: AdmittanceReview, reviewer: User,
                          note: str) -> AdmittanceReview:
     """The maker: an operator checks the application and passes it on for a decision."""
-    _require_role(reviewer, Role.OPERATOR)
+    _require_duty(reviewer, OperatorDuty.REVIEWER)
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.SUBMITTED:
         raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="reviewed")
@@ -367,7 +387,7 @@ def review_mark_reviewed(*, review: AdmittanceReview, reviewer: User,
 def review_decide(*, review: AdmittanceReview, approver: User, approve: bool,
                   reasons: str) -> AdmittanceReview:
     """The checker: a different operator approves or rejects, with reasons."""
-    _require_role(approver, Role.OPERATOR)
+    _require_duty(approver, OperatorDuty.APPROVER)
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.REVIEWED:
         raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="decided")

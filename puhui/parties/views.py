@@ -240,3 +240,30 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         "review_form": review_form, "decision_form": decision_form,
         "events": audit_events_of(subject=review.subject),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def security(request: HttpRequest) -> HttpResponse:
+    """Two-step sign-in: required for operators and regulators, optional for everyone else."""
+    user = _user(request)
+    enabled = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    context: dict = {"enabled": enabled, "required": services.totp_required(user)}
+    form = TotpForm(request.POST if request.POST.get("action") == "confirm" else None)
+    if request.method == "POST" and not enabled:
+        if request.POST.get("action") == "enroll":
+            request.session["puhui_totp_uri"] = services.totp_enroll(user=user)
+        elif form.is_valid():
+            try:
+                services.totp_verify(user=user, code=form.cleaned_data["code"])
+            except PuhuiError as error:
+                form_error(form, error)
+            else:
+                request.session.pop("puhui_totp_uri", None)
+                return redirect("parties:security")
+        uri = request.session.get("puhui_totp_uri")
+        if uri:
+            context |= {"uri": uri, "secret": uri.split("secret=")[1].split("&")[0],
+                        "qr_svg": segno.make(uri).svg_inline(scale=4)}
+    context["form"] = form
+    return render(request, "parties/security.html", context)

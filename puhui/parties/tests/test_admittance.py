@@ -200,3 +200,39 @@ def test_audit_events_are_append_only_in_the_database():
             cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.action == "enterprise.submitted"
+
+
+def test_operators_act_only_within_their_duties():
+    from puhui.parties.services import user_create
+
+    reviewer_only = user_create(username="rev-only", password="x-long-password-1",
+                                role=Role.OPERATOR, duties=["reviewer"])
+    approver_only = user_create(username="app-only", password="x-long-password-2",
+                                role=Role.OPERATOR, duties=["approver"])
+    review = enterprise_new().review
+    with pytest.raises(PuhuiError) as cannot_review:
+        review_mark_reviewed(review=review, reviewer=approver_only, note="x")
+    assert cannot_review.value.code == "MISSING_DUTY"
+    review_mark_reviewed(review=review, reviewer=reviewer_only, note="ok")
+    other_reviewer = user_create(username="rev-2", password="x-long-password-3",
+                                 role=Role.OPERATOR, duties=["reviewer", "risk_officer"])
+    with pytest.raises(PuhuiError) as cannot_approve:
+        review_decide(review=review, approver=other_reviewer, approve=True, reasons="")
+    assert cannot_approve.value.code == "MISSING_DUTY"
+    review_decide(review=review, approver=approver_only, approve=True, reasons="")
+    with pytest.raises(PuhuiError) as unknown:
+        user_create(username="bad", password="x-long-password-4", role=Role.OPERATOR,
+                    duties=["janitor"])
+    assert unknown.value.code == "UNKNOWN_DUTY"
+
+
+def test_user_create_command_prints_a_one_time_password():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("user", "create", "risk1", "--role", "operator", "--duty", "risk_officer",
+                 stdout=out)
+    assert "created operator risk1 with duties risk_officer; one-time password:" in (
+        out.getvalue())

@@ -193,3 +193,20 @@ def test_key_rotation_reseals_everything_so_the_old_key_can_be_retired(monkeypat
                            context="legal_rep_id") == kyb["legal_rep_id"]
     finally:
         pii.pii_keys.cache_clear()
+
+
+def test_any_user_may_turn_on_two_step_sign_in_and_is_then_asked_for_it(client):
+    user_new(Role.BORROWER, "careful")
+    client.post("/login/", {"username": "careful", "password": PASSWORD})
+    assert "is off" in client.get("/account/security/").content.decode()
+    page = client.post("/account/security/", {"action": "enroll"}).content.decode()
+    assert 'data-testid="totp-secret"' in page
+    from puhui.parties.tests.helpers import current_code
+
+    done = client.post("/account/security/", {"action": "confirm",
+                                              "code": current_code("careful")})
+    assert done.status_code == 302
+    assert "is on" in client.get("/account/security/").content.decode()
+    fresh = Client()
+    response = fresh.post("/login/", {"username": "careful", "password": PASSWORD})
+    assert response["Location"] == "/login/totp/"
