@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "puhui.audit",
     "puhui.parties",
     "puhui.ledger",
+    "puhui.lending",
     "puhui.web",
 ]
 

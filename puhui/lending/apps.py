@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LendingConfig(AppConfig):
+    name = "puhui.lending"
+    label = "lending"
