@@ -112,7 +112,7 @@ def _require_role(user: User, role: Role) -> None:
         raise PuhuiError(errors.WRONG_ROLE, role=role.label)
 
 
-def _require_duty(user: User, duty: OperatorDuty) -> None:
+def require_duty(user: User, duty: OperatorDuty) -> None:
     _require_role(user, Role.OPERATOR)
     if not user.has_duty(duty):
         raise PuhuiError(errors.MISSING_DUTY, duty=duty.label)
@@ -369,7 +369,7 @@ def _review_locked(review_id: int) -> AdmittanceReview:
 def review_mark_reviewed(*, review: AdmittanceReview, reviewer: User,
                          note: str) -> AdmittanceReview:
     """The maker: an operator checks the application and passes it on for a decision."""
-    _require_duty(reviewer, OperatorDuty.REVIEWER)
+    require_duty(reviewer, OperatorDuty.REVIEWER)
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.SUBMITTED:
         raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="reviewed")
@@ -387,7 +387,7 @@ def review_mark_reviewed(*, review: AdmittanceReview, reviewer: User,
 def review_decide(*, review: AdmittanceReview, approver: User, approve: bool,
                   reasons: str) -> AdmittanceReview:
     """The checker: a different operator approves or rejects, with reasons."""
-    _require_duty(approver, OperatorDuty.APPROVER)
+    require_duty(approver, OperatorDuty.APPROVER)
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.REVIEWED:
         raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="decided")

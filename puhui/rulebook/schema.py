@@ -163,6 +163,12 @@ class Disclosure(Strict):
     major_event_hours: int = Field(ge=1, le=720)
 
 
+class CreditPolicy(Strict):
+    source: str
+    min_enterprise_age_months: int = Field(ge=0, le=600)
+    max_amount_to_annual_revenue: ExactDecimal = Field(gt=0, le=10)
+
+
 class Crowdfunding(Strict):
     source: str
     issuer_cap_12_months: ExactDecimal = Field(gt=0)
@@ -187,6 +193,7 @@ class Rulebook(Strict):
     credit_information: CreditInformation | None = None
     disclosure: Disclosure | None = None
     crowdfunding: Crowdfunding | None = None
+    credit_policy: CreditPolicy | None = None
 
     @property
     def key(self) -> str:

@@ -1,0 +1,539 @@
+"""Writes for lending: products, applications (checks, maker-checker), listings, bids,
+funding into a loan with its notes and schedule.
+
+Figures that are rules (caps, fundraising window, rate ceiling, credit policy) come from the
+rulebook in force, and each pre-approval check is recorded with its rule id. Money moves only
+through ``ledger.services.transfers_create``.
+"""
+
+import uuid
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from puhui.audit.services import audit_record
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_from_minor, money_quantize, money_split, money_to_minor
+from puhui.core.workdays import Calendar, CalendarFallbackWarning, add_working_days
+from puhui.ledger.models import Account, NormalBalance
+from puhui.ledger.services import NewTransfer, account_create, transfers_create
+from puhui.lending import errors
+from puhui.lending.models import (
+    ApplicationStatus,
+    Bid,
+    BidStatus,
+    Installment,
+    Listing,
+    ListingStatus,
+    Loan,
+    LoanApplication,
+    LoanProduct,
+    Note,
+    RepaymentMethod,
+)
+from puhui.lending.schedules import schedule_all_in_rate, schedule_build
+from puhui.parties.models import Enterprise, InvestorProfile, OperatorDuty, ReviewStatus, Role, User
+from puhui.parties.services import require_duty
+from puhui.rulebook.schema import Rulebook
+from puhui.rulebook.selectors import rulebook_in_force
+from puhui.rulebook.services import rule_evaluation_record
+
+LEDGER_NAMESPACE = uuid.UUID("5a0f2c1e-7b3d-4e8a-9c6f-1d2e3f4a5b6c")
+
+
+def _transfer_id(*parts: object) -> uuid.UUID:
+    """Deterministic transfer ids from business keys: a retried step is a ledger ``exists``."""
+    return uuid.uuid5(LEDGER_NAMESPACE, ":".join(str(part) for part in parts))
+
+
+def _money(fen: int, currency: str = "CNY") -> str:
+    return f"{money_from_minor(fen, currency):,} {currency}"
+
+
+# --- wallets ----------------------------------------------------------------------------------
+
+
+def wallet_for(*, owner: str, kind: str, currency: str = "CNY") -> Account:
+    """The owner's wallet at the custodian (mirrored on the ledger); opened on first use."""
+    existing = Account.objects.filter(kind=kind, owner=owner, currency=currency).first()
+    return existing or account_create(kind=kind, owner=owner, currency=currency,
+                                      debits_must_not_exceed_credits=True)
+
+
+def platform_account(kind: str, currency: str = "CNY") -> Account:
+    existing = Account.objects.filter(kind=kind, owner="platform", currency=currency).first()
+    return existing or account_create(kind=kind, owner="platform", currency=currency)
+
+
+# --- products ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_create(**fields: Any) -> LoanProduct:
+    """A loan product, refused when it breaks the rulebook (rate ceiling, per-platform cap)."""
+    book = rulebook_in_force()
+    problems = []
+    if book.pricing and Decimal(fields["rate_annual"]) > book.pricing.annual_rate_ceiling:
+        problems.append(f"rate above the ceiling of {book.pricing.annual_rate_ceiling} "
+                        "(rule pricing.annual_rate_ceiling)")
+    if book.borrowing_caps:
+        cap = money_to_minor(book.borrowing_caps.legal_person.per_platform, "CNY")
+        if fields["amount_max_fen"] > cap:
+            problems.append(f"maximum amount above the per-platform cap of {_money(cap)} "
+                            "(rule borrowing_caps.legal_person.per_platform)")
+    if not fields["terms_months"] or any(t < 1 for t in fields["terms_months"]):
+        problems.append("terms must be positive months")
+    if not fields["methods"] or set(fields["methods"]) - set(RepaymentMethod.values):
+        problems.append(f"methods must be among {', '.join(RepaymentMethod.values)}")
+    if problems:
+        raise PuhuiError(errors.PRODUCT_INVALID, problem="; ".join(problems))
+    product = LoanProduct(**fields)
+    product.full_clean()
+    product.save()
+    return product
+
+
+# --- pre-approval checks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    rule_id: str
+    passed: bool
+    detail: str
+
+
+class CreditEvaluator(Protocol):
+    def __call__(self, *, enterprise: Enterprise, amount_fen: int,
+                 rulebook: Rulebook) -> list[Check]: ...
+
+
+class ExposureCheck(Protocol):
+    def __call__(self, *, enterprise: Enterprise, amount_fen: int,
+                 rulebook: Rulebook) -> list[Check]: ...
+
+
+def credit_rule_based(*, enterprise: Enterprise, amount_fen: int,
+                      rulebook: Rulebook) -> list[Check]:
+    """The simple evaluator used until the credit engine lands: age and revenue multiple."""
+    policy = rulebook.credit_policy
+    if policy is None:
+        return [Check("credit_policy", False, "the rulebook has no credit policy")]
+    today = timezone.localdate()
+    founded = enterprise.founded_on
+    months = (today.year - founded.year) * 12 + today.month - founded.month
+    revenue_fen = int(enterprise.revenue_wan * 10_000 * 100)
+    limit_fen = int(revenue_fen * policy.max_amount_to_annual_revenue)
+    return [
+        Check("credit_policy.min_enterprise_age_months",
+              months >= policy.min_enterprise_age_months,
+              f"founded {months} months ago; at least {policy.min_enterprise_age_months}"),
+        Check("credit_policy.max_amount_to_annual_revenue", amount_fen <= limit_fen,
+              f"{_money(amount_fen)} against a limit of {_money(limit_fen)} "
+              f"({policy.max_amount_to_annual_revenue} × annual revenue)"),
+    ]
+
+
+def exposure_local_only(*, enterprise: Enterprise, amount_fen: int,
+                        rulebook: Rulebook) -> list[Check]:
+    """Until the shared registry is connected (issue 6) the cross-platform check says so."""
+    return [Check("borrowing_caps.legal_person.all_platforms", True,
+                  "no shared credit registry is configured: checked on this platform only")]
+
+
+def _plugin(setting: str, default: Callable[..., list[Check]]) -> Callable[..., list[Check]]:
+    path = getattr(settings, setting, "")
+    return import_string(path) if path else default
+
+
+def outstanding_fen(enterprise: Enterprise) -> int:
+    """What the enterprise owes or is raising on this platform (applications in play)."""
+    live = [ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED, ApplicationStatus.APPROVED,
+            ApplicationStatus.LISTED]
+    total = (LoanApplication.objects.filter(enterprise=enterprise, status__in=live)
+             .aggregate(total=Sum("amount_fen"))["total"])
+    return int(total or 0)
+
+
+# --- applications -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    user: User,
+    enterprise: Enterprise,
+    product: LoanProduct,
+    amount: Decimal,
+    term_months: int,
+    method: str,
+    purpose_category: str,
+    purpose_description: str,
+    planned_payees: Sequence[dict[str, Any]] = (),
+) -> LoanApplication:
+    """Apply for a loan; every pre-approval check runs and is recorded with its rule id.
+
+    A failed check refuses the application (status ``refused``, checks kept for the borrower
+    and the operator); otherwise it waits for an operator's review.
+    """
+    if enterprise.representative_id != user.pk:
+        raise PuhuiError(errors.NOT_YOUR_ENTERPRISE)
+    if not product.active:
+        raise PuhuiError(errors.PRODUCT_UNAVAILABLE, product=product.code)
+    amount_fen = money_to_minor(amount, product.currency)
+    problems = []
+    if not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
+        problems.append(f"the amount must be {_money(product.amount_min_fen)} to "
+                        f"{_money(product.amount_max_fen)}")
+    if term_months not in product.terms_months:
+        problems.append(f"the term must be one of {product.terms_months} months")
+    if method not in product.methods:
+        problems.append(f"the method must be one of {', '.join(product.methods)}")
+    payees_fen = sum(money_to_minor(p["amount"], product.currency) for p in planned_payees)
+    if payees_fen > amount_fen:
+        problems.append("planned payees add up to more than the amount")
+    if problems:
+        raise PuhuiError(errors.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
+
+    book = rulebook_in_force()
+    checks = [
+        Check("admittance.approved", enterprise.status == ReviewStatus.APPROVED,
+              f"enterprise admittance: {enterprise.status}"),
+    ]
+    if book.size_classes:
+        checks.append(Check("size_classes.admitted",
+                            enterprise.size_class in book.size_classes.admitted,
+                            f"size class {enterprise.size_class}"))
+    if book.borrowing_caps:
+        cap = money_to_minor(book.borrowing_caps.legal_person.per_platform, product.currency)
+        after = outstanding_fen(enterprise) + amount_fen
+        checks.append(Check("borrowing_caps.legal_person.per_platform", after <= cap,
+                            f"outstanding after this loan {_money(after)}; cap {_money(cap)}"))
+    evaluator = _plugin("PUHUI_CREDIT_EVALUATOR", credit_rule_based)
+    exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)
+    checks += evaluator(enterprise=enterprise, amount_fen=amount_fen, rulebook=book)
+    checks += exposure(enterprise=enterprise, amount_fen=amount_fen, rulebook=book)
+    passed = all(check.passed for check in checks)
+    application = LoanApplication.objects.create(
+        enterprise=enterprise, product=product, amount_fen=amount_fen,
+        term_months=term_months, method=method, purpose_category=purpose_category,
+        purpose_description=purpose_description,
+        planned_payees=[{"name": p["name"],
+                         "amount_fen": money_to_minor(p["amount"], product.currency)}
+                        for p in planned_payees],
+        checks=[asdict(check) for check in checks],
+        status=ApplicationStatus.SUBMITTED if passed else ApplicationStatus.REFUSED,
+        decision_reasons="" if passed else "; ".join(
+            f"{c.rule_id}: {c.detail}" for c in checks if not c.passed),
+    )
+    for check in checks:
+        rule_evaluation_record(
+            rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
+            rule_id=check.rule_id, subject=application.subject,
+            inputs={"amount_fen": amount_fen}, outcome={"passed": check.passed,
+                                                        "detail": check.detail})
+    audit_record(actor=user, action="loan_application.submitted", subject=application.subject,
+                 status=application.status, amount_fen=amount_fen)
+    return application
+
+
+def _application_locked(application: LoanApplication) -> LoanApplication:
+    return LoanApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
+
+
+@transaction.atomic
+def application_mark_reviewed(*, application: LoanApplication, reviewer: User,
+                              note: str) -> LoanApplication:
+    require_duty(reviewer, OperatorDuty.REVIEWER)
+    application = _application_locked(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
+                         action="reviewed")
+    application.status = ApplicationStatus.REVIEWED
+    application.reviewer = reviewer
+    application.save(update_fields=["status", "reviewer"])
+    audit_record(actor=reviewer, action="loan_application.reviewed",
+                 subject=application.subject, note=note)
+    return application
+
+
+@transaction.atomic
+def application_decide(*, application: LoanApplication, approver: User, approve: bool,
+                       reasons: str) -> LoanApplication:
+    from puhui.parties import errors as party_errors
+
+    require_duty(approver, OperatorDuty.APPROVER)
+    application = _application_locked(application)
+    if application.status != ApplicationStatus.REVIEWED:
+        raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
+                         action="decided")
+    if application.reviewer_id == approver.pk:
+        raise PuhuiError(party_errors.SAME_OPERATOR_CANNOT_APPROVE)
+    if not approve and not reasons.strip():
+        raise PuhuiError(party_errors.REASONS_REQUIRED)
+    application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
+    application.approver = approver
+    application.decision_reasons = reasons
+    application.save(update_fields=["status", "approver", "decision_reasons"])
+    audit_record(actor=approver, action=f"loan_application.{application.status}",
+                 subject=application.subject, reasons=reasons)
+    return application
+
+
+# --- listings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def listing_open(*, application: LoanApplication, operator: User) -> Listing:
+    """Publish an approved application; the fundraising window is the rulebook's working days
+    on the Chinese calendar (a year it does not cover yet: weekends only, with a warning)."""
+    require_duty(operator, OperatorDuty.APPROVER)
+    application = _application_locked(application)
+    if application.status != ApplicationStatus.APPROVED:
+        raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
+                         action="listed")
+    book = rulebook_in_force()
+    days = book.fundraising.max_working_days if book.fundraising else 20
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CalendarFallbackWarning)
+        closes_on = add_working_days(timezone.localdate(), days,
+                                     Calendar(application.product.calendar))
+    currency = application.product.currency
+    owner = f"loan-application:{application.pk}"
+    escrow = account_create(kind="listing_escrow", owner=owner, currency=currency)
+    capacity = account_create(kind="listing_capacity", owner=owner, currency=currency,
+                              debits_must_not_exceed_credits=True)
+    sink = account_create(kind="listing_capacity_used", owner=owner, currency=currency)
+    source = account_create(kind="listing_capacity_source", owner=owner, currency=currency,
+                            normal_balance=NormalBalance.DEBIT)
+    [loaded] = transfers_create([NewTransfer(
+        id=_transfer_id("capacity", application.pk), debit_account_id=source.id,
+        credit_account_id=capacity.id, amount=application.amount_fen, currency=currency,
+        code="listing_capacity", reference=owner)])
+    assert loaded.result in ("ok", "exists"), loaded
+    listing = Listing.objects.create(
+        application=application, amount_fen=application.amount_fen,
+        rate_annual=application.product.rate_annual, opens_at=timezone.now(),
+        closes_on=closes_on, escrow_account_id=escrow.id, capacity_account_id=capacity.id,
+        capacity_sink_account_id=sink.id, rulebook_id=book.rulebook.id,
+        rulebook_version=book.rulebook.version,
+        calendar_warning="; ".join(sorted({str(w.message) for w in caught})),
+    )
+    application.status = ApplicationStatus.LISTED
+    application.save(update_fields=["status"])
+    audit_record(actor=operator, action="listing.opened", subject=listing.subject,
+                 closes_on=closes_on.isoformat())
+    return listing
+
+
+def listing_funded_fen(listing: Listing) -> int:
+    """Live: what bids hold (pending) or have put (posted) into the listing's escrow."""
+    escrow = Account.objects.get(pk=listing.escrow_account_id)
+    return escrow.credits_pending + escrow.credits_posted
+
+
+# --- bids -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bid_place(*, investor: User, listing: Listing, amount: Decimal,
+              bid_id: uuid.UUID) -> Bid:
+    """A bid is a linked pair of pending transfers (wallet → escrow, capacity → sink); the
+    ledger refuses one that would overfund the listing. ``bid_id`` is the idempotency key."""
+    existing = Bid.objects.filter(pk=bid_id).first()
+    if existing is not None:
+        return existing
+    # The listing row serialises bids on one listing: the per-investor cap stays exact.
+    listing = Listing.objects.select_for_update(of=("self",)).select_related(
+        "application__product").get(pk=listing.pk)
+    product = listing.application.product
+    if listing.status != ListingStatus.OPEN or timezone.localdate() > listing.closes_on:
+        raise PuhuiError(errors.LISTING_CLOSED)
+    profile = InvestorProfile.objects.filter(user=investor).first()
+    if investor.role != Role.INVESTOR or profile is None or (
+        profile.status != ReviewStatus.APPROVED
+    ):
+        raise PuhuiError(errors.INVESTOR_NOT_ADMITTED)
+    if profile.max_product_risk < product.risk_level:
+        raise PuhuiError(errors.NOT_SUITABLE, risk=product.risk_level,
+                         allowed=profile.max_product_risk)
+    amount_fen = money_to_minor(amount, product.currency)
+    if amount_fen < product.min_ticket_fen:
+        raise PuhuiError(errors.BID_BELOW_MINIMUM, minimum=_money(product.min_ticket_fen))
+    if amount_fen % product.ticket_multiple_fen:
+        raise PuhuiError(errors.BID_NOT_A_MULTIPLE, multiple=_money(product.ticket_multiple_fen))
+    already = int(Bid.objects.filter(listing=listing, investor=investor,
+                                     status__in=[BidStatus.PENDING, BidStatus.ACCEPTED])
+                  .aggregate(total=Sum("amount_fen"))["total"] or 0)
+    if already + amount_fen > product.per_investor_cap_fen:
+        raise PuhuiError(errors.BID_OVER_INVESTOR_CAP, cap=_money(product.per_investor_cap_fen),
+                         already=_money(already))
+    wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet",
+                        currency=product.currency)
+    capacity_id = _transfer_id("bid-capacity", bid_id)
+    money, capacity = transfers_create([
+        NewTransfer(id=bid_id, debit_account_id=wallet.id,
+                    credit_account_id=listing.escrow_account_id, amount=amount_fen,
+                    currency=product.currency, code="bid", pending=True, linked=True,
+                    reference=listing.subject),
+        NewTransfer(id=capacity_id, debit_account_id=listing.capacity_account_id,
+                    credit_account_id=listing.capacity_sink_account_id, amount=amount_fen,
+                    currency=product.currency, code="bid_capacity", pending=True,
+                    reference=listing.subject),
+    ])
+    if capacity.result == "exceeds_credits":
+        remaining = listing.amount_fen - listing_funded_fen(listing)
+        if remaining <= 0:
+            raise PuhuiError(errors.LISTING_FULLY_FUNDED)
+        raise PuhuiError(errors.BID_EXCEEDS_REMAINING, remaining=_money(remaining))
+    if money.result == "exceeds_credits":
+        raise PuhuiError(errors.INSUFFICIENT_FUNDS)
+    if money.result not in ("ok", "exists") or capacity.result not in ("ok", "exists"):
+        raise RuntimeError(f"unexpected ledger answer for bid {bid_id}: {money}, {capacity}")
+    bid = Bid.objects.create(id=bid_id, listing=listing, investor=investor,
+                             amount_fen=amount_fen, capacity_transfer_id=capacity_id)
+    audit_record(actor=investor, action="bid.placed", subject=listing.subject,
+                 bid=str(bid_id), amount_fen=amount_fen)
+    if listing_funded_fen(listing) == listing.amount_fen:
+        listing_close(listing=listing)
+    return bid
+
+
+@transaction.atomic
+def bid_cancel(*, investor: User, bid: Bid) -> Bid:
+    listing = Listing.objects.select_for_update(of=("self",)).get(pk=bid.listing_id)
+    bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    if bid.investor_id != investor.pk or bid.status != BidStatus.PENDING or (
+        listing.status != ListingStatus.OPEN
+    ):
+        raise PuhuiError(errors.BID_NOT_CANCELLABLE)
+    _bids_resolve([bid], post=False)
+    bid.status = BidStatus.CANCELLED
+    bid.save(update_fields=["status"])
+    audit_record(actor=investor, action="bid.cancelled", subject=listing.subject,
+                 bid=str(bid.pk))
+    return bid
+
+
+def _bids_resolve(bids: Sequence[Bid], *, post: bool) -> None:
+    """Post (or void) each bid's pair of pending transfers, in batches, each pair linked."""
+    step = "post" if post else "void"
+    events = []
+    for bid in bids:
+        events += [
+            NewTransfer(id=_transfer_id(step, bid.pk), pending_id=bid.pk, linked=True,
+                        post_pending_transfer=post, void_pending_transfer=not post),
+            NewTransfer(id=_transfer_id(step, bid.capacity_transfer_id),
+                        pending_id=bid.capacity_transfer_id,
+                        post_pending_transfer=post, void_pending_transfer=not post),
+        ]
+    for start in range(0, len(events), 8_000):
+        outcomes = transfers_create(events[start : start + 8_000])
+        failed = [o for o in outcomes if o.result not in ("ok", "exists")]
+        if failed:
+            raise RuntimeError(f"bid resolution refused by the ledger: {failed[:3]}")
+
+
+# --- closing a listing: fund or release -------------------------------------------------------
+
+
+@transaction.atomic
+def listing_close(*, listing: Listing, today: date | None = None) -> Listing:
+    """Fund a full listing (post bids, take fees, disburse, issue notes and the schedule);
+    when the window has passed, fund what was raised if the product allows partial funding
+    from that share, else release every bid."""
+    listing = Listing.objects.select_for_update(of=("self",)).select_related(
+        "application__product", "application__enterprise").get(pk=listing.pk)
+    if listing.status != ListingStatus.OPEN:
+        return listing
+    today = today or timezone.localdate()
+    product = listing.application.product
+    funded = listing_funded_fen(listing)
+    full = funded == listing.amount_fen
+    if not full and today <= listing.closes_on:
+        return listing  # still raising
+    share = Decimal(funded) / Decimal(listing.amount_fen)
+    minimum = product.partial_funding_min_share
+    pending = list(Bid.objects.select_for_update().filter(listing=listing,
+                                                          status=BidStatus.PENDING))
+    if full or (minimum is not None and funded > 0 and share >= minimum):
+        _bids_resolve(pending, post=True)
+        Bid.objects.filter(pk__in=[b.pk for b in pending]).update(status=BidStatus.ACCEPTED)
+        listing.status = ListingStatus.FUNDED
+        listing.funded_fen = funded
+        listing.save(update_fields=["status", "funded_fen"])
+        _loan_create(listing, pending, funded)
+        audit_record(actor=None, action="listing.funded", subject=listing.subject,
+                     funded_fen=funded)
+    else:
+        _bids_resolve(pending, post=False)
+        Bid.objects.filter(pk__in=[b.pk for b in pending]).update(status=BidStatus.RELEASED)
+        listing.status = ListingStatus.FAILED
+        listing.save(update_fields=["status"])
+        audit_record(actor=None, action="listing.failed", subject=listing.subject,
+                     funded_fen=funded)
+    return listing
+
+
+def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> Loan:
+    application = listing.application
+    product = application.product
+    currency = product.currency
+    value_date = timezone.localdate()
+    upfront_fee = int((Decimal(principal_fen) * product.upfront_fee_rate).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP))
+    fee_per_period = money_quantize(
+        Decimal(principal_fen) * product.fee_per_period_rate / 100, currency)
+    schedule = schedule_build(
+        amount=money_from_minor(principal_fen, currency), rate_annual=listing.rate_annual,
+        months=application.term_months, method=application.method, start=value_date,
+        currency=currency, fee_per_period=fee_per_period,
+        upfront_fee=money_from_minor(upfront_fee, currency),
+        calendar=Calendar(product.calendar),
+    )
+    apr, _effective = schedule_all_in_rate(schedule)
+    borrower = wallet_for(owner=f"enterprise:{application.enterprise_id}",
+                          kind="borrower_wallet", currency=currency)
+    loan = Loan.objects.create(
+        listing=listing, principal_fen=principal_fen, rate_annual=listing.rate_annual,
+        method=application.method, value_date=value_date, upfront_fee_fen=upfront_fee,
+        apr=apr, borrower_account_id=borrower.id,
+    )
+    Installment.objects.bulk_create([
+        Installment(loan=loan, number=i.number, due_date=i.due_date, principal_fen=i.principal,
+                    interest_fen=i.interest, fee_fen=i.fee)
+        for i in schedule.installments
+    ])
+    # Notes in proportion to the accepted bids; they add up to the principal exactly.
+    parts = money_split(principal_fen, [bid.amount_fen for bid in bids])
+    Note.objects.bulk_create([
+        Note(loan=loan, investor_id=bid.investor_id, principal_fen=part, bid=bid)
+        for bid, part in zip(bids, parts, strict=True)
+    ])
+    # Disbursement: the fee to the platform, the rest to the borrower, in one linked batch.
+    fee_income = platform_account("platform_fee_income", currency)
+    disbursement = [
+        NewTransfer(id=_transfer_id("disburse", loan.pk),
+                    debit_account_id=listing.escrow_account_id,
+                    credit_account_id=borrower.id, amount=principal_fen - upfront_fee,
+                    currency=currency, code="disbursement", reference=f"loan:{loan.pk}",
+                    linked=upfront_fee > 0),
+    ]
+    if upfront_fee:
+        disbursement.append(NewTransfer(
+            id=_transfer_id("upfront-fee", loan.pk), debit_account_id=listing.escrow_account_id,
+            credit_account_id=fee_income.id, amount=upfront_fee, currency=currency,
+            code="upfront_fee", reference=f"loan:{loan.pk}"))
+    outcomes = transfers_create(disbursement)
+    if any(o.result not in ("ok", "exists") for o in outcomes):
+        raise RuntimeError(f"disbursement refused by the ledger: {outcomes}")
+    return loan

@@ -1,0 +1,84 @@
+"""Ready-made lending parties: a product, an admitted borrower with an approved application,
+a listing, and admitted investors with money in their wallets."""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from puhui.ledger.models import NormalBalance
+from puhui.ledger.services import NewTransfer, account_create, transfers_create
+from puhui.lending.models import Listing, LoanApplication, LoanProduct
+from puhui.lending.services import (
+    application_decide,
+    application_mark_reviewed,
+    application_submit,
+    listing_open,
+    product_create,
+    wallet_for,
+)
+from puhui.parties.models import Role, User
+from puhui.parties.services import review_decide, review_mark_reviewed
+from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
+
+
+def product_new(**overrides: Any) -> LoanProduct:
+    fields = {
+        "code": f"smb-{uuid.uuid4().hex[:6]}", "name_en": "SMB working capital",
+        "name_zh": "小微经营贷", "amount_min_fen": 1_000_00, "amount_max_fen": 1_000_000_00,
+        "terms_months": [3, 6, 12], "methods": ["equal-installment", "equal-principal",
+                                                  "interest-only", "bullet"],
+        "rate_annual": Decimal("0.0900"), "upfront_fee_rate": Decimal("0.0100"),
+        "fee_per_period_rate": Decimal("0"), "penalty_rate_daily": Decimal("0.0005"),
+        "min_ticket_fen": 100_00, "ticket_multiple_fen": 100_00,
+        "per_investor_cap_fen": 50_000_00, "risk_level": 3,
+        "allocation_order": ["penalty", "fee", "interest", "principal"],
+    }
+    return product_create(**(fields | overrides))
+
+
+def operators() -> tuple[User, User]:
+    return user_new(Role.OPERATOR), user_new(Role.OPERATOR)
+
+
+def admitted_enterprise(**overrides: Any):
+    maker, checker = operators()
+    enterprise = enterprise_new(**overrides)
+    review_mark_reviewed(review=enterprise.review, reviewer=maker, note="ok")
+    review_decide(review=enterprise.review, approver=checker, approve=True, reasons="")
+    enterprise.refresh_from_db()
+    return enterprise
+
+
+def approved_application(product: LoanProduct | None = None, amount: str = "100000",
+                         **overrides: Any) -> LoanApplication:
+    product = product or product_new()
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    fields = {"term_months": 12, "method": "equal-installment",
+              "purpose_category": "inventory", "purpose_description": "tea for the season",
+              "planned_payees": []} | overrides
+    application = application_submit(user=enterprise.representative, enterprise=enterprise,
+                                      product=product, amount=Decimal(amount), **fields)
+    maker, checker = operators()
+    application_mark_reviewed(application=application, reviewer=maker, note="ok")
+    application_decide(application=application, approver=checker, approve=True, reasons="")
+    return application
+
+
+def listing_new(**kwargs: Any) -> Listing:
+    application = approved_application(**kwargs)
+    return listing_open(application=application, operator=user_new(Role.OPERATOR))
+
+
+def investor_with_money(fen: int, **overrides: Any) -> User:
+    maker, checker = operators()
+    profile = investor_new(**overrides)
+    review_mark_reviewed(review=profile.review, reviewer=maker, note="ok")
+    review_decide(review=profile.review, approver=checker, approve=True, reasons="")
+    wallet = wallet_for(owner=profile.user.ledger_owner, kind="investor_wallet")
+    bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
+                          normal_balance=NormalBalance.DEBIT)
+    [deposit] = transfers_create([NewTransfer(
+        id=uuid.uuid4(), debit_account_id=bank.id, credit_account_id=wallet.id, amount=fen,
+        currency="CNY", code="deposit")])
+    assert deposit.result == "ok"
+    return profile.user
