@@ -44,7 +44,7 @@ def balance(account_id: int) -> int:
 
 
 def test_products_above_the_rate_ceiling_or_the_cap_are_refused():
-    with pytest.raises(PuhuiError, match="pricing.annual_rate_ceiling"):
+    with pytest.raises(PuhuiError, match=r"pricing\.annual_rate_ceiling"):
         product_new(rate_annual=Decimal("0.2500"))
     with pytest.raises(PuhuiError, match="per_platform"):
         product_new(amount_max_fen=1_000_001 * YUAN)
