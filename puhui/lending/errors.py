@@ -45,3 +45,15 @@ INVESTOR_NOT_ADMITTED = ErrorCode("INVESTOR_NOT_ADMITTED", 403,
                                   "您的身份与风险测评须先通过审核。")
 BID_NOT_CANCELLABLE = ErrorCode("BID_NOT_CANCELLABLE", 409,
                                 "This bid can no longer be cancelled.", "该出借已不能撤销。")
+NOT_YOUR_LOAN = ErrorCode("NOT_YOUR_LOAN", 403, "Only the borrower repays this loan.",
+                          "只有借款人可以偿还该笔借款。")
+LOAN_NOT_OPEN = ErrorCode("LOAN_NOT_OPEN", 409, "This loan is {status}; it takes no payment.",
+                          "该借款状态为 {status}，不接受还款。")
+OVERPAYMENT = ErrorCode(
+    "OVERPAYMENT", 400,
+    "At most {maximum} can be paid now; to repay everything early, choose prepayment "
+    "({payoff}).",
+    "当前最多可还 {maximum}；如需提前结清，请选择提前还款（{payoff}）。")
+PREPAYMENT_AMOUNT = ErrorCode(
+    "PREPAYMENT_AMOUNT", 400, "Repaying everything today takes exactly {payoff}.",
+    "今天提前结清需要还款 {payoff}。")

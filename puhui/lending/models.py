@@ -174,7 +174,10 @@ class Bid(models.Model):
 
 class LoanStatus(models.TextChoices):
     CURRENT = "current", _("Current")
+    OVERDUE = "overdue", _("Overdue")
+    DEFAULT = "default", _("In default")
     CLOSED = "closed", _("Repaid")
+    WRITTEN_OFF = "written_off", _("Written off")
 
 
 class Loan(models.Model):
@@ -188,7 +191,7 @@ class Loan(models.Model):
     upfront_fee_fen = models.BigIntegerField(default=0)
     apr = models.DecimalField(max_digits=8, decimal_places=6)  # all-in annual cost (IRR)
     borrower_account_id = models.BigIntegerField()
-    status = models.CharField(max_length=8, choices=LoanStatus.choices,
+    status = models.CharField(max_length=12, choices=LoanStatus.choices,
                               default=LoanStatus.CURRENT)
 
     def __str__(self) -> str:
@@ -202,6 +205,13 @@ class Installment(models.Model):
     principal_fen = models.BigIntegerField()
     interest_fen = models.BigIntegerField()
     fee_fen = models.BigIntegerField()
+    principal_paid_fen = models.BigIntegerField(default=0)
+    interest_paid_fen = models.BigIntegerField(default=0)
+    fee_paid_fen = models.BigIntegerField(default=0)
+    # Set by close of business from the date alone (so a rerun changes nothing).
+    penalty_fen = models.BigIntegerField(default=0)
+    penalty_paid_fen = models.BigIntegerField(default=0)
+    days_past_due = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["loan", "number"],
@@ -209,6 +219,13 @@ class Installment(models.Model):
 
     def __str__(self) -> str:
         return f"installment {self.number} of loan {self.loan_id}"
+
+    def owed(self, part: str) -> int:
+        return getattr(self, f"{part}_fen") - getattr(self, f"{part}_paid_fen")
+
+    @property
+    def settled(self) -> bool:
+        return all(self.owed(part) == 0 for part in ("principal", "interest", "fee", "penalty"))
 
 
 class Note(models.Model):
@@ -219,6 +236,26 @@ class Note(models.Model):
                                  related_name="notes")
     principal_fen = models.BigIntegerField()
     bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="note")
+    principal_received_fen = models.BigIntegerField(default=0)
+    interest_received_fen = models.BigIntegerField(default=0)  # penalty interest included
 
     def __str__(self) -> str:
         return f"note of {self.investor_id} in loan {self.loan_id}"
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.principal_fen - self.principal_received_fen
+
+
+class Repayment(models.Model):
+    """One payment by the borrower and how it was allocated; its id is the idempotency key."""
+
+    id = models.UUIDField(primary_key=True)
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="repayments")
+    amount_fen = models.BigIntegerField()
+    kind = models.CharField(max_length=20)  # regular | prepay_full
+    allocation = models.JSONField()  # {"penalty": fen, "fee": fen, "interest": fen, ...}
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"repayment {self.id}"

@@ -1,0 +1,170 @@
+"""Repayments: allocation by the product's waterfall, distribution to notes, full prepayment.
+
+A regular payment may cover what is due and the next installment ahead of its date; more is
+an overpayment and refused. Repaying everything early (``prepay=True``) takes exactly the
+payoff: all that is due, the remaining principal, the current period's interest and fee, and
+the product's prepayment fee. The borrower's money goes out in one linked ledger batch: the
+fee part to the platform, the rest to the investors' wallets, note by note in proportion to
+what each note still holds (largest remainder, so every fen lands somewhere).
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from puhui.audit.services import audit_record
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_from_minor, money_split, money_to_minor
+from puhui.ledger.services import NewTransfer, transfers_create
+from puhui.lending import errors
+from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
+from puhui.lending.services import _transfer_id, platform_account, wallet_for
+from puhui.parties.models import User
+
+PARTS = ("penalty", "fee", "interest", "principal")
+TO_INVESTORS = ("penalty", "interest", "principal")
+OPEN_STATUSES = (LoanStatus.CURRENT, LoanStatus.OVERDUE, LoanStatus.DEFAULT)
+
+
+@dataclass
+class Quote:
+    """What may be paid today."""
+
+    regular_max_fen: int  # due installments plus the next one
+    payoff_fen: int  # everything, early
+    prepayment_fee_fen: int
+    allocation: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def _due_and_next(installments: list[Installment], today: date) -> list[Installment]:
+    open_ones = [i for i in installments if not i.settled]
+    due = [i for i in open_ones if i.due_date <= today]
+    ahead = [i for i in open_ones if i.due_date > today][:1]
+    return due + ahead
+
+
+def loan_quote(loan: Loan, today: date | None = None) -> Quote:
+    today = today or timezone.localdate()
+    installments = list(loan.installments.order_by("number"))
+    regular = sum(i.owed(part) for i in _due_and_next(installments, today) for part in PARTS)
+    due_or_current = _due_and_next(installments, today)
+    current = {i.pk for i in due_or_current}
+    remaining_principal = sum(i.owed("principal") for i in installments)
+    product = loan.listing.application.product
+    prepay_fee = int((Decimal(remaining_principal) * product.prepayment_fee_rate).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP))
+    payoff = prepay_fee + sum(
+        i.owed(part) if i.pk in current else (i.owed("principal") if part == "principal" else 0)
+        for i in installments for part in PARTS
+    )
+    return Quote(regular, payoff, prepay_fee)
+
+
+@transaction.atomic
+def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uuid.UUID,
+                   prepay: bool = False, today: date | None = None) -> Repayment:
+    existing = Repayment.objects.filter(pk=repayment_id).first()
+    if existing is not None:
+        return existing
+    today = today or timezone.localdate()
+    loan = Loan.objects.select_for_update(of=("self",)).select_related(
+        "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
+    application = loan.listing.application
+    if application.enterprise.representative_id != user.pk:
+        raise PuhuiError(errors.NOT_YOUR_LOAN)
+    if loan.status not in OPEN_STATUSES:
+        raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
+    product = application.product
+    currency = product.currency
+    amount_fen = money_to_minor(amount, currency)
+    quote = loan_quote(loan, today)
+    shown = lambda fen: f"{money_from_minor(fen, currency):,} {currency}"  # noqa: E731
+    installments = list(loan.installments.select_for_update().order_by("number"))
+    if prepay:
+        if amount_fen != quote.payoff_fen:
+            raise PuhuiError(errors.PREPAYMENT_AMOUNT, payoff=shown(quote.payoff_fen))
+    elif amount_fen > quote.regular_max_fen or amount_fen <= 0:
+        raise PuhuiError(errors.OVERPAYMENT, maximum=shown(quote.regular_max_fen),
+                         payoff=shown(quote.payoff_fen))
+
+    order = product.allocation_order or list(PARTS)
+    paid = dict.fromkeys(PARTS, 0)
+    left = amount_fen - (quote.prepayment_fee_fen if prepay else 0)
+    current = _due_and_next(installments, today)
+    for installment in current:
+        for part in order:
+            take = min(left, installment.owed(part))
+            setattr(installment, f"{part}_paid_fen",
+                    getattr(installment, f"{part}_paid_fen") + take)
+            paid[part] += take
+            left -= take
+    if prepay:  # later periods: their principal only; their interest is never earned
+        for installment in installments:
+            if installment in current:
+                continue
+            take = installment.owed("principal")
+            installment.principal_paid_fen += take
+            installment.interest_fen = installment.interest_paid_fen
+            installment.fee_fen = installment.fee_paid_fen
+            paid["principal"] += take
+            left -= take
+    assert left == 0, "allocation must use the whole payment"
+    Installment.objects.bulk_update(installments, [
+        "principal_paid_fen", "interest_paid_fen", "fee_paid_fen", "penalty_paid_fen",
+        "interest_fen", "fee_fen"])
+
+    notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
+    weights = [note.outstanding_fen for note in notes]
+    shares = {part: money_split(paid[part], weights) if sum(weights) else [0] * len(notes)
+              for part in TO_INVESTORS}
+    borrower_id = loan.borrower_account_id
+    transfers = []
+    for index, note in enumerate(notes):
+        principal = shares["principal"][index]
+        income = shares["interest"][index] + shares["penalty"][index]
+        note.principal_received_fen += principal
+        note.interest_received_fen += income
+        if principal + income:
+            wallet = wallet_for(owner=note.investor.ledger_owner, kind="investor_wallet",
+                                currency=currency)
+            transfers.append(NewTransfer(
+                id=_transfer_id("repayment", repayment_id, note.pk),
+                debit_account_id=borrower_id, credit_account_id=wallet.id,
+                amount=principal + income, currency=currency, code="repayment",
+                reference=f"note:{note.pk}", linked=True))
+    Note.objects.bulk_update(notes, ["principal_received_fen", "interest_received_fen"])
+    fee_total = paid["fee"] + (quote.prepayment_fee_fen if prepay else 0)
+    if fee_total:
+        transfers.append(NewTransfer(
+            id=_transfer_id("repayment-fee", repayment_id),
+            debit_account_id=borrower_id,
+            credit_account_id=platform_account("platform_fee_income", currency).id,
+            amount=fee_total, currency=currency, code="repayment_fee",
+            reference=f"loan:{loan.pk}", linked=True))
+    if transfers:
+        last = transfers[-1]
+        transfers[-1] = NewTransfer(**{**{f: getattr(last, f) for f in
+                                          last.__dataclass_fields__}, "linked": False})
+        outcomes = transfers_create(transfers)
+        if any(o.result == "exceeds_credits" for o in outcomes):
+            from puhui.lending.errors import INSUFFICIENT_FUNDS
+
+            raise PuhuiError(INSUFFICIENT_FUNDS)
+        failed = [o for o in outcomes if o.result not in ("ok", "exists")]
+        if failed:
+            raise RuntimeError(f"repayment refused by the ledger: {failed[:3]}")
+    if all(i.settled for i in installments):
+        loan.status = LoanStatus.CLOSED
+        loan.save(update_fields=["status"])
+    repayment = Repayment.objects.create(
+        id=repayment_id, loan=loan, amount_fen=amount_fen,
+        kind="prepay_full" if prepay else "regular",
+        allocation=paid | {"prepayment_fee": quote.prepayment_fee_fen if prepay else 0},
+    )
+    audit_record(actor=user, action="loan.repaid", subject=f"loan:{loan.pk}",
+                 amount_fen=amount_fen, kind=repayment.kind)
+    return repayment
