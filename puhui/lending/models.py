@@ -259,3 +259,54 @@ class Repayment(models.Model):
 
     def __str__(self) -> str:
         return f"repayment {self.id}"
+
+
+class CobRun(models.Model):
+    """One partition of one close-of-business date; a rerun finds it and starts over cleanly."""
+
+    business_date = models.DateField()
+    partition = models.PositiveSmallIntegerField()
+    partitions = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    installments_overdue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["business_date", "partition", "partitions"], name="lending_cob_run_once")]
+
+    def __str__(self) -> str:
+        return f"COB {self.business_date} {self.partition}/{self.partitions}"
+
+
+class Reminder(models.Model):
+    """A reminder queued by close of business: at most one per installment, kind and date."""
+
+    installment = models.ForeignKey(Installment, on_delete=models.CASCADE,
+                                    related_name="reminders")
+    kind = models.CharField(max_length=10)  # upcoming | overdue
+    business_date = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["installment", "kind", "business_date"], name="lending_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for installment {self.installment_id}"
+
+
+class PenaltyAccrual(models.Model):
+    """One day's penalty interest on one overdue installment (at most one per day)."""
+
+    installment = models.ForeignKey(Installment, on_delete=models.PROTECT,
+                                    related_name="penalty_accruals")
+    business_date = models.DateField()
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["installment", "business_date"],
+                                               name="lending_penalty_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"penalty {self.amount_fen} on {self.business_date}"

@@ -169,6 +169,42 @@ class CreditPolicy(Strict):
     max_amount_to_annual_revenue: ExactDecimal = Field(gt=0, le=10)
 
 
+class DpdBucket(Strict):
+    id: str = Field(min_length=1, max_length=8)
+    from_days: int = Field(ge=1)
+    to_days: int | None = None
+
+
+class Collections(Strict):
+    source: str
+    default_after_days_past_due: int = Field(ge=1, le=3650)
+    reminder_days_before_due: int = Field(ge=0, le=60)
+    buckets: list[DpdBucket] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _buckets_contiguous(self) -> "Collections":
+        expected = 1
+        for bucket in self.buckets:
+            if bucket.from_days != expected:
+                raise ValueError(f"bucket {bucket.id} must start at day {expected}")
+            if bucket.to_days is None:
+                if bucket is not self.buckets[-1]:
+                    raise ValueError(f"only the last bucket may be open-ended ({bucket.id})")
+                break
+            if bucket.to_days < bucket.from_days:
+                raise ValueError(f"bucket {bucket.id} ends before it starts")
+            expected = bucket.to_days + 1
+        return self
+
+    def bucket_for(self, days_past_due: int) -> str:
+        if days_past_due <= 0:
+            return "current"
+        for bucket in self.buckets:
+            if bucket.to_days is None or days_past_due <= bucket.to_days:
+                return bucket.id
+        return self.buckets[-1].id
+
+
 class Crowdfunding(Strict):
     source: str
     issuer_cap_12_months: ExactDecimal = Field(gt=0)
@@ -194,6 +230,7 @@ class Rulebook(Strict):
     disclosure: Disclosure | None = None
     crowdfunding: Crowdfunding | None = None
     credit_policy: CreditPolicy | None = None
+    collections: Collections | None = None
 
     @property
     def key(self) -> str:
