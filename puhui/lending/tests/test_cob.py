@@ -84,3 +84,4 @@ def test_upcoming_installments_get_a_reminder_before_their_date(loan):
     assert Reminder.objects.filter(installment=first, kind="upcoming").count() == 1
     status, rows = state(loan)
     assert status == LoanStatus.CURRENT
+    assert all(row == (0, 0) for row in rows)
