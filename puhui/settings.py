@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "puhui.audit",
     "puhui.parties",
     "puhui.ledger",
+    "puhui.custody",
     "puhui.lending",
     "puhui.web",
 ]
@@ -175,3 +176,8 @@ LOGGING = {
 PUHUI_CURRENCY = "CNY"
 # The jurisdiction's rulebook (puhui/rulebook/rulebooks/<id>.toml) the platform runs under.
 PUHUI_RULEBOOK = os.environ.get("PUHUI_RULEBOOK", "cn-2016")
+
+# The custodian bank (the simulated one: `puhui custodian serve`). Requests are HMAC-signed.
+PUHUI_CUSTODIAN_URL = os.environ.get("PUHUI_CUSTODIAN_URL", "http://127.0.0.1:8100")
+PUHUI_CUSTODIAN_SECRET = os.environ.get("PUHUI_CUSTODIAN_SECRET") or (
+    "development-custodian-secret" if DEBUG else "")

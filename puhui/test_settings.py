@@ -11,3 +11,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests run with debug off, like production, but may use the development PII keys.
 PUHUI_ALLOW_DEVELOPMENT_KEYS = True
+PUHUI_CUSTODIAN_SECRET = "test-custodian-secret"  # noqa: S105

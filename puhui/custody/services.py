@@ -1,0 +1,168 @@
+"""Deposits, withdrawals, replay of the ledger to the custodian, and reconciliation."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_from_minor
+from puhui.custody import errors
+from puhui.custody.adapter import Custodian, CustodianRefused, CustodianUnavailable, custodian
+from puhui.custody.models import Reconciliation, SubAccount, SyncCursor
+from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
+from puhui.ledger.selectors import account_balance_as_of
+from puhui.ledger.services import NewTransfer, account_create, transfers_create
+
+# Ledger accounts that hold client or platform money at the custodian; the rest (listing
+# capacity and its sink, the bank mirror) are bookkeeping only.
+CUSTODIED_KINDS = ("investor_wallet", "borrower_wallet", "listing_escrow", "platform_fee_income")
+BANK_MIRROR_KIND = "custodian_bank"
+
+
+def bank_mirror(currency: str = "CNY") -> Account:
+    """The ledger's view of all money at the custodian (an asset: debit-normal)."""
+    found = Account.objects.filter(kind=BANK_MIRROR_KIND, owner="custodian",
+                                   currency=currency).first()
+    return found or account_create(kind=BANK_MIRROR_KIND, owner="custodian", currency=currency,
+                                   normal_balance=NormalBalance.DEBIT)
+
+
+def sub_account_for(account: Account, bank: Custodian | None = None) -> str:
+    found = SubAccount.objects.filter(ledger_account_id=account.id).first()
+    if found:
+        return found.number
+    try:
+        number = (bank or custodian()).sub_account_open(f"ledger:{account.id}")
+    except CustodianUnavailable:
+        raise PuhuiError(errors.CUSTODIAN_UNAVAILABLE) from None
+    except CustodianRefused as error:
+        raise PuhuiError(errors.CUSTODIAN_REFUSED, reason=str(error)) from None
+    SubAccount.objects.get_or_create(ledger_account_id=account.id, defaults={"number": number})
+    return number
+
+
+def _instruct(bank: Custodian, **kwargs: object) -> dict:
+    try:
+        answer = bank.instruct(**kwargs)  # type: ignore[arg-type]
+    except CustodianUnavailable:
+        raise PuhuiError(errors.CUSTODIAN_UNAVAILABLE) from None
+    except CustodianRefused as error:
+        raise PuhuiError(errors.CUSTODIAN_REFUSED, reason=str(error)) from None
+    if answer.get("status") != "done":
+        raise PuhuiError(errors.CUSTODIAN_REFUSED,
+                         reason=answer.get("reason") or answer.get("message") or "unknown")
+    return answer
+
+
+def wallet_deposit(*, account: Account, amount_fen: int, instruction_id: uuid.UUID,
+                   bank: Custodian | None = None) -> None:
+    """Money arrives at the custodian first; the ledger then mirrors it (same id: retry-safe)."""
+    if amount_fen <= 0:
+        raise PuhuiError(errors.AMOUNT_NOT_POSITIVE)
+    bank = bank or custodian()
+    _instruct(bank, instruction_id=str(instruction_id), kind="deposit", amount_fen=amount_fen,
+              credit=sub_account_for(account, bank))
+    [mirrored] = transfers_create([NewTransfer(
+        id=instruction_id, debit_account_id=bank_mirror(account.currency).id,
+        credit_account_id=account.id, amount=amount_fen, currency=account.currency,
+        code="deposit")])
+    if mirrored.result not in ("ok", "exists"):
+        raise RuntimeError(f"deposit mirrored at the custodian but refused by the ledger: "
+                           f"{mirrored}")
+
+
+def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.UUID,
+                    bank: Custodian | None = None) -> None:
+    """Hold the money on the ledger, instruct the custodian, then post (or release) the hold:
+    the available balance can always be withdrawn, and never more."""
+    if amount_fen <= 0:
+        raise PuhuiError(errors.AMOUNT_NOT_POSITIVE)
+    bank = bank or custodian()
+    custody_sync(bank=bank)  # the custodian must hold what the ledger says first
+    mirror = bank_mirror(account.currency)
+    with transaction.atomic():
+        [hold] = transfers_create([NewTransfer(
+            id=instruction_id, debit_account_id=account.id, credit_account_id=mirror.id,
+            amount=amount_fen, currency=account.currency, code="withdrawal", pending=True)])
+    if hold.result == "exceeds_credits":
+        account.refresh_from_db()
+        raise PuhuiError(errors.WITHDRAWAL_EXCEEDS_AVAILABLE, available=(
+            f"{money_from_minor(account.balance_available, account.currency):,} "
+            f"{account.currency}"))
+    if hold.result not in ("ok", "exists"):
+        raise RuntimeError(f"withdrawal hold refused by the ledger: {hold}")
+    paid_out = False
+    try:
+        _instruct(bank, instruction_id=str(instruction_id), kind="withdraw",
+                  amount_fen=amount_fen, debit=sub_account_for(account, bank))
+        paid_out = True
+    finally:  # post the hold when the bank paid out; otherwise release it
+        transfers_create([NewTransfer(
+            id=uuid.uuid5(instruction_id, "paid" if paid_out else "released"),
+            pending_id=instruction_id, post_pending_transfer=paid_out,
+            void_pending_transfer=not paid_out)])
+
+
+def custody_sync(*, bank: Custodian | None = None, batch: int = 1000) -> int:
+    """Replay posted ledger movements between custodied accounts as transfer instructions.
+
+    The ledger is the outbox: transfers are immutable and ordered, and each instruction's id is
+    the transfer's, so a replay after a crash is harmless. Returns how many were sent.
+    """
+    bank = bank or custodian()
+    cursor, _ = SyncCursor.objects.get_or_create(pk=1)
+    custodied = set(Account.objects.filter(kind__in=CUSTODIED_KINDS).values_list("id",
+                                                                                   flat=True))
+    sent = 0
+    while True:
+        transfers = Transfer.objects.filter(
+            kind__in=[TransferKind.POSTED, TransferKind.POST_PENDING]).order_by("created_at", "id")
+        if cursor.last_created_at is not None:
+            transfers = transfers.filter(
+                Q(created_at__gt=cursor.last_created_at)
+                | Q(created_at=cursor.last_created_at, id__gt=cursor.last_transfer_id))
+        page = list(transfers[:batch])
+        if not page:
+            return sent
+        accounts = {a.id: a for a in Account.objects.filter(
+            id__in={t.debit_account_id for t in page} | {t.credit_account_id for t in page})}
+        for transfer in page:
+            if transfer.debit_account_id in custodied and transfer.credit_account_id in custodied:
+                _instruct(bank, instruction_id=str(transfer.id), kind="transfer",
+                          amount_fen=transfer.amount,
+                          debit=sub_account_for(accounts[transfer.debit_account_id], bank),
+                          credit=sub_account_for(accounts[transfer.credit_account_id], bank))
+                sent += 1
+            cursor.last_created_at, cursor.last_transfer_id = transfer.created_at, transfer.id
+            cursor.save(update_fields=["last_created_at", "last_transfer_id"])
+
+
+def custody_reconcile(*, business_date: date, bank: Custodian | None = None) -> Reconciliation:
+    """Compare the custodian's end-of-day statement with the ledger; record every difference."""
+    bank = bank or custodian()
+    custody_sync(bank=bank)
+    try:
+        statement = {row["number"]: int(row["balance_fen"])
+                     for row in bank.statement(business_date)}
+    except CustodianUnavailable:
+        raise PuhuiError(errors.CUSTODIAN_UNAVAILABLE) from None
+    except CustodianRefused as error:
+        raise PuhuiError(errors.CUSTODIAN_REFUSED, reason=str(error)) from None
+    end_of_day = datetime.combine(business_date + timedelta(days=1), datetime.min.time(),
+                                  tzinfo=UTC) - timedelta(microseconds=1)
+    differences = []
+    mapped = {s.number: s.ledger_account_id for s in SubAccount.objects.all()}
+    accounts = Account.objects.in_bulk(list(mapped.values()))
+    for number in sorted(set(statement) | set(mapped)):
+        account = accounts.get(mapped.get(number, -1))
+        ledger_fen = (account_balance_as_of(account=account, at=end_of_day).balance_posted
+                      if account else None)
+        custodian_fen = statement.get(number)
+        if ledger_fen != custodian_fen:
+            differences.append({"number": number, "ledger_fen": ledger_fen,
+                                "custodian_fen": custodian_fen})
+    return Reconciliation.objects.create(business_date=business_date,
+                                         accounts_compared=len(statement),
+                                         differences=differences)
