@@ -38,6 +38,10 @@ def accounts_of_owner(*, owner: str) -> QuerySet[Account]:
     return Account.objects.filter(owner=owner).order_by("id")
 
 
+def accounts_of_owners(*, owners: list[str]) -> QuerySet[Account]:
+    return Account.objects.filter(owner__in=owners).order_by("id")
+
+
 def balance_of(account: Account, debits: int, credits: int) -> int:
     """A net amount read on the account's normal side."""
     if account.normal_balance == NormalBalance.DEBIT:

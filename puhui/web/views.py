@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from puhui.ledger.selectors import account_statement, accounts_of_owner, ledger_summary
+from puhui.ledger.selectors import account_statement, accounts_of_owners, ledger_summary
 from puhui.parties.models import Role, User
 from puhui.parties.selectors import enterprises_visible_to, investor_profile_of, reviews_open
 
@@ -25,9 +25,10 @@ def home(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(reverse(f"web:{user.role}_home"))
 
 
-def _wallet_home(request: HttpRequest, role: Role, **context: object) -> HttpResponse:
+def _wallet_home(request: HttpRequest, role: Role, owners: list[str] | None = None,
+                 **context: object) -> HttpResponse:
     user = _require_role(request, role)
-    accounts = list(accounts_of_owner(owner=user.ledger_owner))
+    accounts = list(accounts_of_owners(owners=[user.ledger_owner, *(owners or [])]))
     statement = account_statement(account=accounts[0], limit=10) if accounts else None
     return render(request, f"web/{role}_home.html",
                   {"accounts": accounts, "statement": statement, **context})
@@ -36,8 +37,9 @@ def _wallet_home(request: HttpRequest, role: Role, **context: object) -> HttpRes
 @login_required
 def borrower_home(request: HttpRequest) -> HttpResponse:
     user = _require_role(request, Role.BORROWER)
-    return _wallet_home(request, Role.BORROWER,
-                        enterprises=enterprises_visible_to(user=user))
+    enterprises = list(enterprises_visible_to(user=user))
+    return _wallet_home(request, Role.BORROWER, owners=[f"enterprise:{e.pk}" for e in enterprises],
+                        enterprises=enterprises)
 
 
 @login_required

@@ -46,7 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "PUHUI_PII_KEYS": "b1:" + base64.b64encode(os.urandom(32)).decode(),
             "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode()}
     cli = [sys.executable, "-m", "puhui.cli"]
-    for step in (["migrate", "--no-input", "-v", "0"], ["demo"]):
+    for step in (["migrate", "--no-input", "-v", "0"], ["demo", "--ledger-only"]):
         subprocess.run([*cli, *step], env=env, cwd=ROOT, check=True, capture_output=True)
     process = subprocess.Popen([*cli, "runserver", f"127.0.0.1:{port}", "--noreload"],
                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL,

@@ -18,9 +18,9 @@ def run(*args: str) -> str:
 
 
 def test_demo_is_idempotent_and_verifies():
-    run("demo")
+    run("demo", "--ledger-only")
     accounts, transfers = Account.objects.count(), Transfer.objects.count()
-    output = run("demo")
+    output = run("demo", "--ledger-only")
     assert "demo-operator" in output
     assert (Account.objects.count(), Transfer.objects.count()) == (accounts, transfers)
     assert "ledger verify: OK" in run("ledger", "verify")

@@ -18,7 +18,7 @@ TITLES = {"borrower": ("Borrower home", "借款人首页"), "investor": ("Invest
 
 @pytest.fixture
 def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("demo", "--ledger-only", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def login(client: Client, role: str) -> None:

@@ -5,11 +5,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from puhui.ledger.models import Account, NormalBalance
-from puhui.ledger.services import NewTransfer, account_create, transfers_create
+from puhui.core.errors import PuhuiError
+from puhui.custody.services import bank_mirror, wallet_deposit
+from puhui.ledger.models import Account
+from puhui.ledger.services import NewTransfer, transfers_create
+from puhui.lending.models import Bid, Listing, LoanProduct
+from puhui.lending.services import (
+    application_decide,
+    application_mark_reviewed,
+    application_submit,
+    bid_place,
+    listing_open,
+    product_create,
+    wallet_for,
+)
 from puhui.parties.models import AdmittanceReview, Enterprise, InvestorProfile, Role, User
 from puhui.parties.services import (
     enterprise_submit,
@@ -36,6 +48,15 @@ DEMO_ENTERPRISE: dict[str, Any] = dict(
     founded_on=date(2018, 4, 8), region="Zhejiang Hangzhou", bank_name="Bank of Hangzhou",
     bank_account="330106000012345678",
 )
+DEMO_PRODUCT: dict[str, Any] = dict(
+    code="smb-working-capital", name_en="SMB working capital", name_zh="小微经营周转贷",
+    amount_min_fen=10_000_00, amount_max_fen=1_000_000_00, terms_months=[3, 6, 12],
+    methods=["equal-installment", "equal-principal", "interest-only", "bullet"],
+    rate_annual=Decimal("0.0900"), upfront_fee_rate=Decimal("0.0100"),
+    penalty_rate_daily=Decimal("0.000500"), prepayment_fee_rate=Decimal("0.0050"),
+    min_ticket_fen=100_00, ticket_multiple_fen=100_00, per_investor_cap_fen=50_000_00,
+    risk_level=3, allocation_order=["penalty", "fee", "interest", "principal"],
+)
 DEMO_INVESTOR: dict[str, Any] = dict(
     kind="person", full_name="Zhao Min", resident_id="110105199003070017",
     phone="13900000002", bank_card="6222020200112233446",
@@ -48,13 +69,15 @@ def demo_id(name: str) -> uuid.UUID:
     return uuid.uuid5(DEMO_NAMESPACE, name)
 
 
-def _account(*, kind: str, owner: str, **flags: Any) -> Account:
-    existing = Account.objects.filter(kind=kind, owner=owner, currency="CNY").first()
-    return existing or account_create(kind=kind, owner=owner, currency="CNY", **flags)
-
-
 class Command(BaseCommand):
-    help = "Load demo users (one per role) and a small demo ledger; safe to run again."
+    help = ("Load demo users (one per role), admitted parties, money in their wallets and an "
+            "open listing with a bid; safe to run again.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--ledger-only", action="store_true",
+            help="record the demo deposits on the ledger without the custodian bank "
+                 "(tests; reconciliation with a bank would then show them as differences)")
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -62,31 +85,18 @@ class Command(BaseCommand):
         for key, username, password, role in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             users[key] = user or user_create(username=username, password=password, role=role)
-        bank = _account(kind="custodian_bank", owner="custodian",
-                        normal_balance=NormalBalance.DEBIT)
-        investor = _account(kind="investor_wallet", owner=users["investor"].ledger_owner,
-                            debits_must_not_exceed_credits=True)
-        borrower = _account(kind="borrower_wallet", owner=users["borrower"].ledger_owner,
-                            debits_must_not_exceed_credits=True)
-        escrow = _account(kind="listing_escrow", owner="listing:demo")
-        fees = _account(kind="platform_fee_income", owner="platform")
-
-        def move(name: str, debit: Account, credit: Account, fen: int, code: str,
-                 **flags: Any) -> NewTransfer:
-            return NewTransfer(id=demo_id(name), debit_account_id=debit.id,
-                               credit_account_id=credit.id, amount=fen, currency="CNY",
-                               code=code, **flags)
-
-        outcomes = transfers_create([
-            move("investor-deposit", bank, investor, 5_000_000, "deposit"),
-            move("borrower-deposit", bank, borrower, 200_000, "deposit"),
-            move("investor-bid", investor, escrow, 1_000_000, "bid", pending=True),
-            move("borrower-fee", borrower, fees, 10_000, "service_fee"),
-        ])
-        failed = [o for o in outcomes if o.result not in ("ok", "exists")]
-        if failed:
-            raise RuntimeError(f"demo transfers failed: {failed}")
-        self._admitted_parties(users)
+        enterprise, investor = self._admitted_parties(users)
+        investor_wallet = wallet_for(owner=users["investor"].ledger_owner,
+                                     kind="investor_wallet")
+        borrower_wallet = wallet_for(owner=f"enterprise:{enterprise.pk}",
+                                     kind="borrower_wallet")
+        deposit = self._deposit_ledger_only if options["ledger_only"] else self._deposit
+        deposit(investor_wallet, 50_000_00, demo_id("investor-deposit"))
+        deposit(borrower_wallet, 2_000_00, demo_id("borrower-deposit"))
+        listing = self._open_listing(users, enterprise)
+        if not Bid.objects.filter(pk=demo_id("investor-bid")).exists():
+            bid_place(investor=investor.user, listing=listing, amount=Decimal("10000"),
+                      bid_id=demo_id("investor-bid"))
         self.stdout.write("Demo logins (user name / password):")
         for key, username, password, _role in DEMO_USERS:
             self.stdout.write(f"  {key:<10} {username:<16} {password}")
@@ -95,14 +105,50 @@ class Command(BaseCommand):
             "authenticator app); without a phone, `DEBUG=1 .venv/bin/puhui totp code "
             "demo-operator` prints the current code.")
 
-    def _admitted_parties(self, users: dict[str, User]) -> None:
+    def _deposit(self, wallet: Account, fen: int, key: uuid.UUID) -> None:
+        try:
+            wallet_deposit(account=wallet, amount_fen=fen, instruction_id=key)
+        except PuhuiError as error:
+            raise CommandError(
+                f"{error} Start the simulated bank first (`puhui custodian serve`), "
+                "or pass --ledger-only.") from None
+
+    def _deposit_ledger_only(self, wallet: Account, fen: int, key: uuid.UUID) -> None:
+        [outcome] = transfers_create([NewTransfer(
+            id=key, debit_account_id=bank_mirror().id, credit_account_id=wallet.id,
+            amount=fen, currency="CNY", code="deposit")])
+        if outcome.result not in ("ok", "exists"):
+            raise CommandError(f"demo deposit refused by the ledger: {outcome}")
+
+    def _open_listing(self, users: dict[str, User], enterprise: Enterprise) -> Listing:
+        product = LoanProduct.objects.filter(code=DEMO_PRODUCT["code"]).first()
+        product = product or product_create(**DEMO_PRODUCT)
+        existing = Listing.objects.filter(application__enterprise=enterprise).first()
+        if existing:
+            return existing
+        application = application_submit(
+            user=users["borrower"], enterprise=enterprise, product=product,
+            amount=Decimal("100000"), term_months=12, method="equal-installment",
+            purpose_category="inventory", purpose_description="Tea for the spring season",
+            planned_payees=[{"name": "Longjing Tea Cooperative", "amount": Decimal("60000")}])
+        application_mark_reviewed(application=application, reviewer=users["operator"],
+                                  note="demo data")
+        application_decide(application=application, approver=users["checker"], approve=True,
+                           reasons="")
+        return listing_open(application=application, operator=users["checker"])
+
+    def _admitted_parties(self, users: dict[str, User]) -> tuple[Enterprise, InvestorProfile]:
         """An approved enterprise for the demo borrower and an approved demo investor."""
-        if not Enterprise.objects.filter(representative=users["borrower"]).exists():
+        enterprise = Enterprise.objects.filter(representative=users["borrower"]).first()
+        if enterprise is None:
             enterprise = enterprise_submit(representative=users["borrower"], **DEMO_ENTERPRISE)
             self._approve(enterprise.review, users)
-        if not InvestorProfile.objects.filter(user=users["investor"]).exists():
+        profile = InvestorProfile.objects.filter(user=users["investor"]).first()
+        if profile is None:
             profile = investor_submit(user=users["investor"], **DEMO_INVESTOR)
             self._approve(profile.review, users)
+        enterprise.refresh_from_db()
+        return enterprise, profile
 
     def _approve(self, review: AdmittanceReview, users: dict[str, User]) -> None:
         review_mark_reviewed(review=review, reviewer=users["operator"], note="demo data")
