@@ -6,6 +6,8 @@ fails ``test_the_matrix_covers_every_route``.
 """
 
 import json
+import uuid
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -14,7 +16,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from puhui.audit.models import AuditEvent
 from puhui.ledger.models import Account, Transfer
 from puhui.ledger.tests.factories import fund, wallet
+from puhui.lending.services import (
+    application_decide,
+    application_mark_reviewed,
+    application_submit,
+    bid_place,
+    listing_open,
+    wallet_for,
+)
+from puhui.lending.tests.factories import admitted_enterprise, product_new
 from puhui.parties.models import AdmittanceReview, Enterprise, InvestorProfile, Role, User
+from puhui.parties.services import review_decide, review_mark_reviewed
 from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +58,16 @@ MATRIX = [
     ("GET", "/operator/reviews/", (O,), False),
     ("GET", "/operator/reviews/{review}/", (O,), False),
     ("POST", "/operator/reviews/{review}/", (O,), False),
+    ("GET", "/loans/apply/", (B,), False),
+    ("POST", "/loans/apply/", (B,), False),
+    ("GET", "/loans/applications/", (B, O, R), False),
+    ("GET", "/loans/applications/{application}/", (B, O, R), False),
+    ("POST", "/loans/applications/{application}/", (O,), False),
+    ("GET", "/loans/{loan}/", (B, I, O, R), False),
+    ("POST", "/loans/{loan}/", (B,), False),
+    ("GET", "/marketplace/", EVERYONE, False),
+    ("GET", "/listings/{listing}/", EVERYONE, False),
+    ("GET", "/investor/portfolio/", (I,), False),
     ("GET", "/api/v1/", EVERYONE, True),
     ("GET", "/api/v1/openapi.json", EVERYONE, True),
     ("GET", "/api/v1/docs", EVERYONE, True),
@@ -87,9 +109,31 @@ def world():
     account = wallet(owner=users[I].ledger_owner)
     other_account = wallet()
     fund(account, 100)
+    loan = _funded_loan(users[B], users[I])
     names = {"enterprise": own.pk, "other_enterprise": other.pk, "review": own.review.pk,
-             "account": account.pk, "other_account": other_account.pk}
+             "account": account.pk, "other_account": other_account.pk,
+             "application": loan.listing.application.pk, "listing": loan.listing.pk,
+             "loan": loan.pk}
     return users, names
+
+
+def _funded_loan(borrower: User, investor: User):
+    """A loan borrowed by ``borrower``'s admitted enterprise and lent by ``investor``."""
+    maker, checker = user_new(O), user_new(O)
+    enterprise = admitted_enterprise(representative=borrower, revenue_wan=Decimal("90"))
+    application = application_submit(
+        user=borrower, enterprise=enterprise, product=product_new(), amount=Decimal("1000"),
+        term_months=3, method="bullet", purpose_category="x", purpose_description="x")
+    application_mark_reviewed(application=application, reviewer=maker, note="ok")
+    application_decide(application=application, approver=checker, approve=True, reasons="")
+    listing = listing_open(application=application, operator=checker)
+    review_mark_reviewed(review=investor.investor_profile.review, reviewer=maker, note="ok")
+    review_decide(review=investor.investor_profile.review, approver=checker, approve=True,
+                  reasons="")
+    fund(wallet_for(owner=investor.ledger_owner, kind="investor_wallet"), 1_000_00)
+    bid_place(investor=investor, listing=listing, amount=Decimal("1000"), bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    return listing.loan
 
 
 def snapshot() -> tuple:
@@ -154,7 +198,7 @@ def test_the_matrix_covers_every_route():
         if route in NOT_IN_MATRIX or route.startswith("api/v1/docs"):
             continue
         pattern = route
-        for name in ("enterprise", "review", "account"):
+        for name in ("enterprise", "review", "account", "application", "loan", "listing"):
             for form in (f"<int:{name}_id>", f"<{name}_id>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

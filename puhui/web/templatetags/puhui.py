@@ -1,5 +1,7 @@
 """Template filters: money shown from minor units, exactly."""
 
+from decimal import Decimal
+
 from django import template
 
 from puhui.core.money import money_from_minor
@@ -11,3 +13,9 @@ register = template.Library()
 def money(amount_minor: int, currency: str = "CNY") -> str:
     """1234567 CNY → '12,345.67 CNY'."""
     return f"{money_from_minor(amount_minor, currency):,} {currency}"
+
+
+@register.filter
+def percent(rate: Decimal) -> str:
+    """Decimal("0.0435") → '4.35 %'."""
+    return f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))} %"

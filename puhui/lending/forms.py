@@ -1,0 +1,53 @@
+"""Forms for lending pages; they parse, services decide."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from puhui.lending.models import RepaymentMethod
+from puhui.lending.selectors import products_offered
+from puhui.parties.models import Enterprise, ReviewStatus, User
+
+
+class ApplicationForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
+    product = forms.ModelChoiceField(label=_("Loan product"), queryset=products_offered(),
+                                     to_field_name="code")
+    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=1, max_digits=14,
+                                decimal_places=2)
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600)
+    method = forms.ChoiceField(label=_("Repayment method"), choices=RepaymentMethod.choices)
+    purpose_category = forms.ChoiceField(label=_("Purpose"), choices=[
+        ("inventory", _("Inventory and materials")), ("equipment", _("Equipment")),
+        ("payroll", _("Payroll")), ("expansion", _("Expansion")), ("other", _("Other"))])
+    purpose_description = forms.CharField(label=_("What the money is for"),
+                                          widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        enterprise_field = self.fields["enterprise"]
+        assert isinstance(enterprise_field, forms.ModelChoiceField)
+        enterprise_field.queryset = Enterprise.objects.filter(
+            representative=user, status=ReviewStatus.APPROVED)
+
+
+class BidForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount to lend (CNY)"), min_value=0, max_digits=14,
+                                decimal_places=2)
+
+
+class RepaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, max_digits=14,
+                                decimal_places=2)
+    prepay = forms.BooleanField(label=_("Repay everything now (prepayment)"), required=False)
+
+
+class MarketplaceFilter(forms.Form):
+    term_months = forms.TypedChoiceField(label=_("Term"), required=False, coerce=int,
+                                         empty_value=None, choices=[
+                                             ("", _("Any")), (3, "3"), (6, "6"), (12, "12")])
+    method = forms.ChoiceField(label=_("Repayment method"), required=False,
+                               choices=[("", _("Any")), *RepaymentMethod.choices])
+    suitable_only = forms.BooleanField(label=_("Only what my risk profile allows"),
+                                       required=False)

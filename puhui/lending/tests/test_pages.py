@@ -1,0 +1,75 @@
+"""A loan through the pages (Django's client): apply, review by two operators, publish, bid,
+fund, repay — as borrower, investor and operators."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from puhui.ledger.models import NormalBalance
+from puhui.ledger.services import NewTransfer, account_create, transfers_create
+from puhui.lending.models import ApplicationStatus, Listing, LoanApplication, LoanStatus
+from puhui.lending.tests.factories import admitted_enterprise, investor_with_money, product_new
+from puhui.parties.models import Role
+from puhui.parties.tests.factories import user_new
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_loan_from_application_to_repayment_through_the_pages():
+    product = product_new(upfront_fee_rate=Decimal(0))
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    borrower = client_for(enterprise.representative)
+    response = borrower.post("/loans/apply/", {
+        "enterprise": enterprise.pk, "product": product.code, "amount": "2000",
+        "term_months": "3", "method": "bullet", "purpose_category": "inventory",
+        "purpose_description": "tea"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    application = LoanApplication.objects.get()
+    page = borrower.get(response["Location"]).content.decode()
+    assert "credit_policy.max_amount_to_annual_revenue" in page  # the checks are shown
+
+    maker, checker = client_for(user_new(Role.OPERATOR)), client_for(user_new(Role.OPERATOR))
+    path = f"/loans/applications/{application.pk}/"
+    maker.post(path, {"note": "licence matches"})
+    refused = maker.post(path, {"decision": "approve", "reasons": ""}).content.decode()
+    assert "cannot also approve" in refused
+    checker.post(path, {"decision": "approve", "reasons": ""})
+    checker.post(path, {"open_listing": "1"})
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.LISTED
+    listing = Listing.objects.get()
+
+    investor = client_for(investor_with_money(5_000_00))
+    market = investor.get("/marketplace/").content.decode()
+    assert enterprise.name in market
+    assert "9.00 %" in market
+    too_small = investor.post(f"/listings/{listing.pk}/", {"amount": "50"}).content.decode()
+    assert "The minimum bid is 100.00 CNY" in too_small
+    investor.post(f"/listings/{listing.pk}/", {"amount": "2000"})
+    listing.refresh_from_db()
+    assert listing.status == "funded"
+    loan = listing.loan
+    assert "2,000.00" in investor.get("/investor/portfolio/").content.decode()
+
+    loan_page = borrower.get(f"/loans/{loan.pk}/").content.decode()
+    assert 'data-testid="schedule"' in loan_page
+    # 2,000 for 3 months at 9 %: bullet interest 2,000 × 0.09 / 12 × 3 = 45.00
+    overpay = borrower.post(f"/loans/{loan.pk}/", {"amount": "2045.01"}).content.decode()
+    assert "At most 2,045.00 CNY can be paid now" in overpay
+    bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
+                          normal_balance=NormalBalance.DEBIT)
+    transfers_create([NewTransfer(id=uuid.uuid4(), debit_account_id=bank.id,
+                                  credit_account_id=loan.borrower_account_id, amount=45_00,
+                                  currency="CNY", code="deposit")])
+    borrower.post(f"/loans/{loan.pk}/", {"amount": "2045"})
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.CLOSED
+    assert "45.00" in investor.get("/investor/portfolio/").content.decode()
