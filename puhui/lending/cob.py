@@ -103,7 +103,15 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                       ELSE '{LoanStatus.CURRENT}' END
                     WHERE {open_loans} AND {mine}""",
                 [default_after, partitions, partition])
-            # 4. reminders, at most one per installment, kind and date
+            # 4. a collection case for every loan in default (once)
+            cursor.execute(
+                f"""INSERT INTO lending_collectioncase (loan_id, opened_on, recovered_fen,
+                                                        written_off_fen)
+                    SELECT l.id, {day}, 0, 0 FROM lending_loan l
+                    WHERE l.status = '{LoanStatus.DEFAULT}' AND {mine}
+                    ON CONFLICT (loan_id) DO NOTHING""",
+                [business_date, partitions, partition])
+            # 5. reminders, at most one per installment, kind and date
             conflict = "ON CONFLICT (installment_id, kind, business_date) DO NOTHING"
             cursor.execute(
                 f"""INSERT INTO lending_reminder (installment_id, kind, business_date)

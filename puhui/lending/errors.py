@@ -57,3 +57,13 @@ OVERPAYMENT = ErrorCode(
 PREPAYMENT_AMOUNT = ErrorCode(
     "PREPAYMENT_AMOUNT", 400, "Repaying everything today takes exactly {payoff}.",
     "今天提前结清需要还款 {payoff}。")
+NO_OPEN_COLLECTION = ErrorCode("NO_OPEN_COLLECTION", 409,
+                               "This loan has no open collection case.",
+                               "该借款没有进行中的催收案件。")
+RECOVERY_TOO_LARGE = ErrorCode("RECOVERY_TOO_LARGE", 400,
+                               "Only {outstanding} of principal is outstanding.",
+                               "待收本金仅剩 {outstanding}。")
+RECOVERY_NOT_IN_WALLET = ErrorCode(
+    "RECOVERY_NOT_IN_WALLET", 409,
+    "Deposit the recovered money into the borrower's wallet at the custodian first.",
+    "请先将追回的资金存入借款人在存管银行的账户。")

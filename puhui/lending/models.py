@@ -238,13 +238,14 @@ class Note(models.Model):
     bid = models.OneToOneField(Bid, on_delete=models.PROTECT, related_name="note")
     principal_received_fen = models.BigIntegerField(default=0)
     interest_received_fen = models.BigIntegerField(default=0)  # penalty interest included
+    written_off_fen = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"note of {self.investor_id} in loan {self.loan_id}"
 
     @property
     def outstanding_fen(self) -> int:
-        return self.principal_fen - self.principal_received_fen
+        return self.principal_fen - self.principal_received_fen - self.written_off_fen
 
 
 class Repayment(models.Model):
@@ -310,3 +311,17 @@ class PenaltyAccrual(models.Model):
 
     def __str__(self) -> str:
         return f"penalty {self.amount_fen} on {self.business_date}"
+
+
+class CollectionCase(models.Model):
+    """Opened by close of business when a loan goes into default; recoveries are recorded here
+    and reach the notes pro rata; a write-off closes it."""
+
+    loan = models.OneToOneField(Loan, on_delete=models.PROTECT, related_name="collection")
+    opened_on = models.DateField()
+    recovered_fen = models.BigIntegerField(default=0)
+    written_off_fen = models.BigIntegerField(default=0)
+    closed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"collection of loan {self.loan_id}"

@@ -1,0 +1,97 @@
+"""Default and recovery: money recovered reaches the notes pro rata to what each still holds
+(largest remainder, one linked ledger batch); a write-off closes the case and the notes."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from puhui.audit.services import audit_record
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_from_minor, money_split, money_to_minor
+from puhui.ledger.services import NewTransfer, transfers_create
+from puhui.lending import errors
+from puhui.lending.models import CollectionCase, Installment, Loan, LoanStatus, Note
+from puhui.lending.services import _transfer_id, wallet_for
+from puhui.parties.models import OperatorDuty, User
+from puhui.parties.services import require_duty
+
+
+def _open_case(loan: Loan) -> tuple[Loan, CollectionCase]:
+    loan = Loan.objects.select_for_update(of=("self",)).select_related(
+        "listing__application__product").get(pk=loan.pk)
+    case = CollectionCase.objects.select_for_update().filter(loan=loan,
+                                                             closed_on__isnull=True).first()
+    if case is None:
+        raise PuhuiError(errors.NO_OPEN_COLLECTION)
+    return loan, case
+
+
+@transaction.atomic
+def recovery_record(*, operator: User, loan: Loan, amount: Decimal,
+                    recovery_id: uuid.UUID) -> CollectionCase:
+    require_duty(operator, OperatorDuty.RISK_OFFICER)
+    loan, case = _open_case(loan)
+    currency = loan.listing.application.product.currency
+    amount_fen = money_to_minor(amount, currency)
+    notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
+    outstanding = sum(note.outstanding_fen for note in notes)
+    if not 0 < amount_fen <= outstanding:
+        raise PuhuiError(errors.RECOVERY_TOO_LARGE, outstanding=(
+            f"{money_from_minor(outstanding, currency):,} {currency}"))
+    parts = money_split(amount_fen, [note.outstanding_fen for note in notes])
+    transfers = []
+    for note, part in zip(notes, parts, strict=True):
+        note.principal_received_fen += part
+        if part:
+            transfers.append(NewTransfer(
+                id=_transfer_id("recovery", recovery_id, note.pk),
+                debit_account_id=loan.borrower_account_id,
+                credit_account_id=wallet_for(owner=note.investor.ledger_owner,
+                                             kind="investor_wallet", currency=currency).id,
+                amount=part, currency=currency, code="recovery", reference=f"note:{note.pk}",
+                linked=True))
+    last = transfers[-1]
+    transfers[-1] = NewTransfer(**{**{f: getattr(last, f) for f in last.__dataclass_fields__},
+                                   "linked": False})
+    outcomes = transfers_create(transfers)
+    if any(o.result == "exceeds_credits" for o in outcomes):
+        raise PuhuiError(errors.RECOVERY_NOT_IN_WALLET)
+    if any(o.result not in ("ok", "exists") for o in outcomes):
+        raise RuntimeError(f"recovery refused by the ledger: {outcomes}")
+    Note.objects.bulk_update(notes, ["principal_received_fen"])
+    left = amount_fen  # the installments' principal, oldest first
+    installments = list(loan.installments.select_for_update().order_by("number"))
+    for installment in installments:
+        take = min(left, installment.owed("principal"))
+        installment.principal_paid_fen += take
+        left -= take
+    Installment.objects.bulk_update(installments, ["principal_paid_fen"])
+    case.recovered_fen += amount_fen
+    if all(note.outstanding_fen == 0 for note in notes):
+        case.closed_on = timezone.localdate()
+        loan.status = LoanStatus.CLOSED
+        loan.save(update_fields=["status"])
+    case.save(update_fields=["recovered_fen", "closed_on"])
+    audit_record(actor=operator, action="loan.recovery", subject=f"loan:{loan.pk}",
+                 amount_fen=amount_fen)
+    return case
+
+
+@transaction.atomic
+def loan_write_off(*, operator: User, loan: Loan) -> CollectionCase:
+    require_duty(operator, OperatorDuty.RISK_OFFICER)
+    loan, case = _open_case(loan)
+    notes = list(Note.objects.select_for_update().filter(loan=loan))
+    for note in notes:
+        note.written_off_fen += note.outstanding_fen
+    Note.objects.bulk_update(notes, ["written_off_fen"])
+    case.written_off_fen = sum(note.written_off_fen for note in notes)
+    case.closed_on = timezone.localdate()
+    case.save(update_fields=["written_off_fen", "closed_on"])
+    loan.status = LoanStatus.WRITTEN_OFF
+    loan.save(update_fields=["status"])
+    audit_record(actor=operator, action="loan.written_off", subject=f"loan:{loan.pk}",
+                 written_off_fen=case.written_off_fen)
+    return case
