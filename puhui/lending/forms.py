@@ -51,3 +51,13 @@ class MarketplaceFilter(forms.Form):
                                choices=[("", _("Any")), *RepaymentMethod.choices])
     suitable_only = forms.BooleanField(label=_("Only what my risk profile allows"),
                                        required=False)
+
+
+class RecoveryForm(forms.Form):
+    amount = forms.DecimalField(label=_("Recovered amount (CNY)"), min_value=0, max_digits=14,
+                                decimal_places=2)
+
+
+class CobForm(forms.Form):
+    business_date = forms.DateField(label=_("Business date"),
+                                    widget=forms.DateInput(attrs={"type": "date"}))

@@ -10,6 +10,7 @@ from puhui.lending.models import (
     Loan,
     LoanApplication,
     LoanProduct,
+    LoanStatus,
     Note,
 )
 from puhui.parties.models import Role, User
@@ -82,3 +83,9 @@ def loan_for(*, user: User, loan_id: int) -> Loan:
 def notes_of(*, user: User) -> QuerySet[Note]:
     return (Note.objects.select_related("loan__listing__application__enterprise")
             .filter(investor=user).order_by("-pk"))
+
+
+def loans_in_arrears() -> QuerySet[Loan]:
+    return (Loan.objects.select_related("listing__application__enterprise")
+            .prefetch_related("installments")
+            .filter(status__in=[LoanStatus.OVERDUE, LoanStatus.DEFAULT]).order_by("pk"))

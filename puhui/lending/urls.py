@@ -12,4 +12,6 @@ urlpatterns = [
     path("marketplace/", views.marketplace, name="marketplace"),
     path("listings/<int:listing_id>/", views.listing_detail, name="listing"),
     path("investor/portfolio/", views.portfolio, name="portfolio"),
+    path("operator/overdue/", views.overdue_book, name="overdue"),
+    path("loans/<int:loan_id>/collection/", views.collection_action, name="collection"),
 ]

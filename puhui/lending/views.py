@@ -12,11 +12,21 @@ from django.views.decorators.http import require_http_methods
 
 from puhui.core.errors import PuhuiError
 from puhui.lending import selectors, services
-from puhui.lending.forms import ApplicationForm, BidForm, MarketplaceFilter, RepaymentForm
+from puhui.lending.cob import cob_run_for_date
+from puhui.lending.collections import loan_write_off, recovery_record
+from puhui.lending.forms import (
+    ApplicationForm,
+    BidForm,
+    CobForm,
+    MarketplaceFilter,
+    RecoveryForm,
+    RepaymentForm,
+)
 from puhui.lending.models import Bid, BidStatus, ListingStatus
 from puhui.lending.repayments import loan_quote, repayment_make
 from puhui.parties.forms import DecisionForm, ReviewForm, form_error
-from puhui.parties.models import InvestorProfile, Role, User
+from puhui.parties.models import InvestorProfile, OperatorDuty, Role, User
+from puhui.rulebook.selectors import rulebook_in_force
 
 
 def _user(request: HttpRequest, *roles: Role) -> User:
@@ -121,6 +131,8 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
             else:
                 return redirect("lending:loan", loan_id=loan.pk)
     return render(request, "lending/loan_detail.html", {
+        "flash": request.session.pop("puhui_flash", ""),
+        "collection": getattr(loan, "collection", None), "recovery_form": RecoveryForm(),
         "loan": loan, "installments": loan.installments.order_by("number"),
         "quote": loan_quote(loan), "form": form, "is_borrower": is_borrower,
         "currency": loan.listing.application.product.currency,
@@ -198,3 +210,45 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "principal_back": sum(n.principal_received_fen for n in notes),
         "interest_earned": sum(n.interest_received_fen for n in notes),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overdue_book(request: HttpRequest) -> HttpResponse:
+    """The operator's overdue book and collections; close of business can be run from here
+    (in the demo this is how time passes)."""
+    user = _user(request, Role.OPERATOR)
+    form = CobForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        if not user.has_duty(OperatorDuty.ADMIN):
+            raise PermissionDenied
+        result = cob_run_for_date(business_date=form.cleaned_data["business_date"])
+    rules = rulebook_in_force().collections
+    loans = [(loan, max((i.days_past_due for i in loan.installments.all()), default=0))
+             for loan in selectors.loans_in_arrears()]
+    return render(request, "lending/overdue_book.html", {
+        "rows": [(loan, dpd, rules.bucket_for(dpd) if rules else dpd) for loan, dpd in loans],
+        "form": form, "result": result,
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def collection_action(request: HttpRequest, loan_id: int) -> HttpResponse:
+    user = _user(request, Role.OPERATOR)
+    try:
+        loan = selectors.loan_for(user=user, loan_id=loan_id)
+    except PuhuiError as error:
+        raise _or_http(error) from None
+    form = RecoveryForm(request.POST)
+    try:
+        if "write_off" in request.POST:
+            loan_write_off(operator=user, loan=loan)
+        elif form.is_valid():
+            recovery_record(operator=user, loan=loan, amount=form.cleaned_data["amount"],
+                            recovery_id=uuid.uuid4())
+    except PuhuiError as error:
+        request.session["puhui_flash"] = error.error.render(
+            request.LANGUAGE_CODE, error.facts)
+    return redirect("lending:loan", loan_id=loan.pk)

@@ -2,6 +2,7 @@
 fund, repay — as borrower, investor and operators."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,13 @@ from django.test import Client
 from puhui.ledger.models import NormalBalance
 from puhui.ledger.services import NewTransfer, account_create, transfers_create
 from puhui.lending.models import ApplicationStatus, Listing, LoanApplication, LoanStatus
+from puhui.lending.services import (
+    application_decide,
+    application_mark_reviewed,
+    application_submit,
+    bid_place,
+    listing_open,
+)
 from puhui.lending.tests.factories import admitted_enterprise, investor_with_money, product_new
 from puhui.parties.models import Role
 from puhui.parties.tests.factories import user_new
@@ -73,3 +81,38 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     loan.refresh_from_db()
     assert loan.status == LoanStatus.CLOSED
     assert "45.00" in investor.get("/investor/portfolio/").content.decode()
+
+
+def test_default_and_recovery_through_the_operator_pages():
+    product = product_new(upfront_fee_rate=Decimal(0))
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    maker, checker = user_new(Role.OPERATOR), user_new(Role.OPERATOR)
+    application = application_submit(
+        user=enterprise.representative, enterprise=enterprise, product=product,
+        amount=Decimal("3000"), term_months=3, method="equal-principal",
+        purpose_category="x", purpose_description="x")
+    application_mark_reviewed(application=application, reviewer=maker, note="ok")
+    application_decide(application=application, approver=checker, approve=True, reasons="")
+    listing = listing_open(application=application, operator=checker)
+    investor = investor_with_money(5_000_00)
+    bid_place(investor=investor, listing=listing, amount=Decimal("3000"), bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    loan = listing.loan
+    first_due = loan.installments.order_by("number").first().due_date
+
+    operator = client_for(checker)
+    page = operator.post("/operator/overdue/",
+                         {"business_date": (first_due + timedelta(days=95)).isoformat()})
+    assert "in default" in page.content.decode()
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.DEFAULT
+    assert f"#{loan.pk}" in operator.get("/operator/overdue/").content.decode()
+
+    operator.post(f"/loans/{loan.pk}/collection/", {"amount": "1500"})  # the wallet is used
+    loan.refresh_from_db()
+    assert loan.collection.recovered_fen == 1_500_00
+    operator.post(f"/loans/{loan.pk}/collection/", {"write_off": "1"})
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.WRITTEN_OFF
+    portfolio = client_for(investor).get("/investor/portfolio/").content.decode()
+    assert "1,500.00" in portfolio  # written off
