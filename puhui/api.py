@@ -81,10 +81,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from puhui.ledger.api import router as ledger_router
+    from puhui.lending.api import router as lending_router
     from puhui.parties.api import router as parties_router
     from puhui.rulebook.api import router as rulebook_router
 
     api.add_router("/ledger", ledger_router)
+    api.add_router("/lending", lending_router)
     api.add_router("/parties", parties_router)
     api.add_router("/rulebook", rulebook_router)
 

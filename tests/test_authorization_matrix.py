@@ -97,6 +97,13 @@ MATRIX = [
     ("GET", "/api/v1/rulebook/classify?industry=retail&employees=8&revenue_wan=90", EVERYONE,
      False),
     ("GET", "/api/v1/rulebook/in-force", EVERYONE, False),
+    ("GET", "/api/v1/lending/listings", EVERYONE, False),
+    ("GET", "/api/v1/lending/listings/{listing}", EVERYONE, False),
+    ("POST", "/api/v1/lending/listings/{listing}/bids", (I,), False),
+    ("POST", "/api/v1/lending/bids/{bid}/cancel", (I,), False),
+    ("POST", "/api/v1/lending/applications", (B,), False),
+    ("GET", "/api/v1/lending/loans/{loan}", (B, I, O, R), False),
+    ("POST", "/api/v1/lending/loans/{loan}/repayments", (B,), False),
 ]
 # Routes that are not pages of their own (they act and redirect) or are reached by a link.
 NOT_IN_MATRIX = {"logout/", "i18n/setlang/", "login/totp/", "password-reset/sent/",
@@ -116,7 +123,7 @@ def world():
     names = {"enterprise": own.pk, "other_enterprise": other.pk, "review": own.review.pk,
              "account": account.pk, "other_account": other_account.pk,
              "application": loan.listing.application.pk, "listing": loan.listing.pk,
-             "loan": loan.pk}
+             "loan": loan.pk, "bid": loan.listing.bids.first().pk}
     return users, names
 
 
@@ -201,7 +208,8 @@ def test_the_matrix_covers_every_route():
         if route in NOT_IN_MATRIX or route.startswith("api/v1/docs"):
             continue
         pattern = route
-        for name in ("enterprise", "review", "account", "application", "loan", "listing"):
+        for name in ("enterprise", "review", "account", "application", "loan", "listing",
+                     "bid"):
             for form in (f"<int:{name}_id>", f"<{name}_id>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

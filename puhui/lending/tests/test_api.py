@@ -1,0 +1,70 @@
+"""The lending API: listings, bids (idempotent, errors as codes), loans and repayments."""
+
+import json
+import uuid
+
+import pytest
+from django.test import Client
+
+from puhui.lending.models import Bid
+from puhui.lending.tests.factories import investor_with_money, listing_new
+from puhui.parties.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(user) -> Client:
+    _token, secret = api_token_create(user=user, name="test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def post(client: Client, path: str, body: dict):
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_bidding_over_the_api():
+    listing = listing_new(amount="1000")
+    investor = as_user(investor_with_money(5_000_00))
+    listed = investor.get("/api/v1/lending/listings").json()
+    assert [row["id"] for row in listed] == [listing.pk]
+    assert listed[0]["amount"] == "1000.00"
+
+    key = str(uuid.uuid4())
+    first = post(investor, f"/api/v1/lending/listings/{listing.pk}/bids",
+                 {"id": key, "amount": "600"})
+    again = post(investor, f"/api/v1/lending/listings/{listing.pk}/bids",
+                 {"id": key, "amount": "600"})
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert Bid.objects.count() == 1
+
+    too_much = post(investor, f"/api/v1/lending/listings/{listing.pk}/bids",
+                    {"id": str(uuid.uuid4()), "amount": "500"})
+    assert too_much.status_code == 409
+    assert too_much.json()["code"] == "BID_EXCEEDS_REMAINING"
+    assert "400.00 CNY" in too_much.json()["message"]
+    bad = post(investor, f"/api/v1/lending/listings/{listing.pk}/bids",
+               {"id": "nope", "amount": "-1"})
+    assert bad.status_code == 400
+
+    cancelled = investor.post(f"/api/v1/lending/bids/{key}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+
+
+def test_a_funded_loan_and_its_repayment_over_the_api():
+    listing = listing_new(amount="1000", term_months=3, method="bullet")
+    lender = investor_with_money(5_000_00)
+    post(as_user(lender), f"/api/v1/lending/listings/{listing.pk}/bids",
+         {"id": str(uuid.uuid4()), "amount": "1000"})
+    listing.refresh_from_db()
+    borrower = as_user(listing.application.enterprise.representative)
+    loan = borrower.get(f"/api/v1/lending/loans/{listing.loan.pk}").json()
+    assert loan["status"] == "current"
+    assert [i["interest"] for i in loan["installments"]] == ["22.50"]  # 1,000 × 9 % / 4
+    over = post(borrower, f"/api/v1/lending/loans/{listing.loan.pk}/repayments",
+                {"id": str(uuid.uuid4()), "amount": "5000"})
+    assert over.status_code == 400
+    assert over.json()["code"] == "OVERPAYMENT"
+    paid = post(borrower, f"/api/v1/lending/loans/{listing.loan.pk}/repayments",
+                {"id": str(uuid.uuid4()), "amount": "500"})
+    assert paid.status_code == 201
+    assert paid.json()["allocation"]["interest"] == 2_250
