@@ -16,7 +16,7 @@ from puhui.lending.services import (
     product_create,
     wallet_for,
 )
-from puhui.parties.models import Role, User
+from puhui.parties.models import Enterprise, Role, User
 from puhui.parties.services import review_decide, review_mark_reviewed
 from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
 
@@ -40,7 +40,7 @@ def operators() -> tuple[User, User]:
     return user_new(Role.OPERATOR), user_new(Role.OPERATOR)
 
 
-def admitted_enterprise(**overrides: Any):
+def admitted_enterprise(**overrides: Any) -> Enterprise:
     maker, checker = operators()
     enterprise = enterprise_new(**overrides)
     review_mark_reviewed(review=enterprise.review, reviewer=maker, note="ok")
@@ -53,7 +53,7 @@ def approved_application(product: LoanProduct | None = None, amount: str = "1000
                          **overrides: Any) -> LoanApplication:
     product = product or product_new()
     enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
-    fields = {"term_months": 12, "method": "equal-installment",
+    fields: dict[str, Any] = {"term_months": 12, "method": "equal-installment",
               "purpose_category": "inventory", "purpose_description": "tea for the season",
               "planned_payees": []} | overrides
     application = application_submit(user=enterprise.representative, enterprise=enterprise,

@@ -23,8 +23,14 @@ class Command(BaseCommand):
         ledger.add_argument("--single", type=int, default=None,
                             help="transfers in the one-per-commit run (default N/25, ≤ 2,000)")
         ledger.add_argument("--json", action="store_true")
+        bidding = workloads.add_parser("bidding", help="concurrent investors over HTTP")
+        bidding.add_argument("--investors", type=int, default=200)
+        bidding.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workload"] == "bidding":
+            self._bidding(options)
+            return
         from puhui.ledger.bench import bench_ledger
 
         if options["transfers"] < 2 * 1_000:
@@ -48,6 +54,24 @@ class Command(BaseCommand):
         goals = ", ".join(f"{key} ≥ {value}" for key, value in report["goals"].items())
         verdict = "met" if report["goals_met"] else "NOT met"
         self.stdout.write(f"goals ({goals}): {verdict}")
+
+
+    def _bidding(self, options: dict[str, Any]) -> None:
+        from puhui.lending.bench import bench_bidding
+
+        with scratch_database():
+            report = bench_bidding(investors=options["investors"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(
+            f"puhui bench bidding — {report['database']}, {report['investors']} investors over "
+            f"HTTP on one listing of {report['listing_amount']} CNY\n"
+            f"accepted bids/s {report['accepted_bids_per_s']}, latency p50 "
+            f"{report['latency_ms_p50']} ms, p99 {report['latency_ms_p99']} ms, "
+            f"answers {report['answers']}\n"
+            f"overfunded: {report['overfunded']}; funded = posted bids: "
+            f"{report['funded_equals_posted']}")
 
 
 class scratch_database:

@@ -1,0 +1,168 @@
+"""``puhui bench bidding``: N investors bid concurrently over HTTP on one listing.
+
+The platform runs as a real server process (gunicorn, 2 workers × 8 threads) on the scratch
+database; each investor is a thread with its own API token, bidding until the listing is full.
+Reported: accepted bids per second, latency p50/p99 of every bid request, and two checks — the
+listing is never overfunded, and what it raised equals the bids the ledger posted.
+"""
+
+import base64
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+
+from puhui.core.pii import pii_keys
+from puhui.ledger.models import Account, Transfer
+from puhui.lending.models import Bid, BidStatus, Listing
+from puhui.lending.services import listing_funded_fen, wallet_for
+from puhui.parties.services import api_token_create
+
+ROOT = Path(__file__).resolve().parents[2]
+BID_AMOUNTS_YUAN = (100, 200, 500, 1000)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
+    return (f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/"
+            f"{settings['NAME']}")
+
+
+def _scratch_keys() -> dict[str, str]:
+    """Throw-away PII keys for the scratch database, shared with the server process."""
+    keys = {"PUHUI_PII_KEYS": "bench:" + base64.b64encode(os.urandom(32)).decode(),
+            "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode()}
+    os.environ.update(keys)
+    pii_keys.cache_clear()
+    return keys
+
+
+def _server(port: int, keys: dict[str, str]) -> subprocess.Popen:
+    env = os.environ | keys | {
+        "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "puhui.settings",
+        "SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "puhui.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", "2", "--threads", "8", "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _setup(investors: int) -> tuple[Listing, list[str]]:
+    from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
+
+    # The listing asks for less than the investors will offer, so the last bids lose the race.
+    amount = investors * 800
+    product = product_new(amount_max_fen=max(amount * 100, 1_000_00),
+                          per_investor_cap_fen=5_000_00)
+    listing = listing_new(amount=str(amount), product=product, term_months=12)
+    tokens = []
+    for _ in range(investors):
+        investor = investor_with_money(10_000_00)
+        wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
+        tokens.append(api_token_create(user=investor, name="bench")[1])
+    return listing, tokens
+
+
+def bench_bidding(*, investors: int = 200, seed: int = 2026) -> dict[str, Any]:
+    keys = _scratch_keys()
+    listing, tokens = _setup(investors)
+    port = _free_port()
+    server = _server(port, keys)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        latencies: list[float] = []
+        answers: dict[str, int] = {}
+        lock = threading.Lock()
+        start = threading.Barrier(investors + 1)
+
+        def investor_loop(token: str, rng: random.Random) -> None:
+            start.wait()
+            for _ in range(10):
+                body = (f'{{"id": "{uuid.uuid4()}", '
+                        f'"amount": "{rng.choice(BID_AMOUNTS_YUAN)}"}}').encode()
+                request = urllib.request.Request(  # noqa: S310 - loopback
+                    f"{base}/api/v1/lending/listings/{listing.pk}/bids", data=body,
+                    method="POST", headers={"Authorization": f"Bearer {token}",
+                                            "Content-Type": "application/json"})
+                began = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                        code = str(response.status)
+                except urllib.error.HTTPError as error:
+                    code = str(error.code)
+                took = time.perf_counter() - began
+                with lock:
+                    latencies.append(took)
+                    answers[code] = answers.get(code, 0) + 1
+                if code == "409":
+                    return  # full, or too little left for this investor's amounts
+
+        threads = [threading.Thread(target=investor_loop, args=(token, random.Random(seed + n)))
+                   for n, token in enumerate(tokens)]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        began = time.perf_counter()
+        for thread in threads:
+            thread.join(timeout=600)
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    listing.refresh_from_db()
+    funded = listing_funded_fen(listing)
+    accepted = Bid.objects.filter(listing=listing).exclude(status=BidStatus.CANCELLED)
+    accepted_fen = sum(bid.amount_fen for bid in accepted)
+    escrow = Account.objects.get(pk=listing.escrow_account_id)
+    posted_into_escrow = sum(Transfer.objects.filter(
+        credit_account_id=escrow.pk, kind__in=["posted", "post_pending"]).values_list(
+        "amount", flat=True))
+    latencies.sort()
+
+    def percentile(share: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000, 2)
+
+    return {
+        "database": connection.vendor,
+        "investors": investors,
+        "listing_amount": str(Decimal(listing.amount_fen) / 100),
+        "requests": len(latencies),
+        "answers": answers,
+        "accepted_bids": accepted.count(),
+        "accepted_bids_per_s": round(accepted.count() / elapsed, 1) if elapsed else 0.0,
+        "latency_ms_p50": percentile(0.50),
+        "latency_ms_p99": percentile(0.99),
+        "status": listing.status,
+        "overfunded": funded > listing.amount_fen or accepted_fen > listing.amount_fen,
+        "funded_equals_posted": (listing.status != "funded"
+                                 or accepted_fen == posted_into_escrow == listing.funded_fen),
+        "server_errors": answers.get("500", 0),
+    }
