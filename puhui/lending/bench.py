@@ -23,7 +23,6 @@ from typing import Any
 
 from django.db import connection
 
-from puhui.core.pii import pii_keys
 from puhui.ledger.models import Account, Transfer
 from puhui.lending.models import Bid, BidStatus, Listing
 from puhui.lending.services import listing_funded_fen, wallet_for
@@ -48,17 +47,8 @@ def _database_url() -> str:
             f"{settings['NAME']}")
 
 
-def _scratch_keys() -> dict[str, str]:
-    """Throw-away PII keys for the scratch database, shared with the server process."""
-    keys = {"PUHUI_PII_KEYS": "bench:" + base64.b64encode(os.urandom(32)).decode(),
-            "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode()}
-    os.environ.update(keys)
-    pii_keys.cache_clear()
-    return keys
-
-
-def _server(port: int, keys: dict[str, str]) -> subprocess.Popen:
-    env = os.environ | keys | {
+def _server(port: int) -> subprocess.Popen:
+    env = os.environ | {
         "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "puhui.settings",
         "SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0",
@@ -86,10 +76,9 @@ def _setup(investors: int) -> tuple[Listing, list[str]]:
 
 
 def bench_bidding(*, investors: int = 200, seed: int = 2026) -> dict[str, Any]:
-    keys = _scratch_keys()
     listing, tokens = _setup(investors)
     port = _free_port()
-    server = _server(port, keys)
+    server = _server(port)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

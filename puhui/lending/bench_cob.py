@@ -1,0 +1,112 @@
+"""``puhui bench cob --loans N``: one close-of-business day over a generated book.
+
+The book is generated in the database itself (set-based INSERT … SELECT): N active loans of
+one enterprise and product, each with three monthly installments, due dates spread so that
+about a fifth of the book is in arrears on the business date. Then one COB day runs, timed,
+beside a plain SQL pass over the same rows (one UPDATE of every installment's days past due —
+the least any set-based close of business must do).
+"""
+
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from puhui.lending.cob import cob_run_for_date
+from puhui.lending.models import Installment, Loan
+
+INSTALLMENTS_PER_LOAN = 3
+
+
+def _series(count: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"SELECT generate_series(1, {count}) AS n"
+    return (f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count})"
+            " SELECT n FROM s")
+
+
+def _book_generate(loans: int, business_date: date) -> None:
+    from puhui.lending.tests.factories import admitted_enterprise, product_new
+
+    product = product_new(penalty_rate_daily=Decimal("0.000500"))
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    now = timezone.now()
+    first_due = business_date - timedelta(days=60)
+    is_pg = connection.vendor == "postgresql"
+    day = "%s::date" if is_pg else "date(%s)"
+    plus_days = ("({d} + (n % 90))" if is_pg else "date({d}, '+' || (n % 90) || ' days')")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM lending_loanapplication")
+        base = cursor.fetchone()[0]
+        cursor.execute(
+            f"""INSERT INTO lending_loanapplication (id, enterprise_id, product_id, amount_fen,
+                term_months, method, purpose_category, purpose_description, planned_payees,
+                checks, status, decision_reasons, created_at)
+                SELECT {base} + n, %s, %s, 300000, 3, 'equal-principal', 'bench', 'bench',
+                       '[]', '[]', 'listed', '', %s FROM ({_series(loans)}) AS s""",
+            [enterprise.pk, product.pk, now])
+        cursor.execute(
+            f"""INSERT INTO lending_listing (id, application_id, amount_fen, rate_annual,
+                opens_at, closes_on, status, escrow_account_id, capacity_account_id,
+                capacity_sink_account_id, funded_fen, rulebook_id, rulebook_version,
+                calendar_warning)
+                SELECT {base} + n, {base} + n, 300000, 0.09, %s, {day}, 'funded', 0, 0, 0,
+                       300000, 'cn-2016', '2016.1', '' FROM ({_series(loans)}) AS s""",
+            [now, business_date])
+        cursor.execute(
+            f"""INSERT INTO lending_loan (id, listing_id, principal_fen, rate_annual, method,
+                value_date, upfront_fee_fen, apr, borrower_account_id, status)
+                SELECT {base} + n, {base} + n, 300000, 0.09, 'equal-principal', {day}, 0,
+                       0.09, 0, 'current' FROM ({_series(loans)}) AS s""",
+            [first_due])
+        for number in range(1, INSTALLMENTS_PER_LOAN + 1):
+            due = plus_days.format(d=day)
+            cursor.execute(
+                f"""INSERT INTO lending_installment (loan_id, number, due_date, principal_fen,
+                    interest_fen, fee_fen, principal_paid_fen, interest_paid_fen, fee_paid_fen,
+                    penalty_fen, penalty_paid_fen, days_past_due)
+                    SELECT {base} + n, {number}, {due}, 100000, 2250, 0, 0, 0, 0, 0, 0, 0
+                    FROM ({_series(loans)}) AS s""",
+                [first_due + timedelta(days=30 * (number - 1))])
+    if is_pg:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def bench_cob(*, loans: int = 1_000_000) -> dict[str, Any]:
+    business_date = timezone.localdate()
+    began = time.perf_counter()
+    _book_generate(loans, business_date)
+    generate_seconds = time.perf_counter() - began
+
+    began = time.perf_counter()
+    result = cob_run_for_date(business_date=business_date)
+    cob_seconds = time.perf_counter() - began
+
+    is_pg = connection.vendor == "postgresql"
+    days = ("(%s::date - due_date)" if is_pg
+            else "CAST(julianday(date(%s)) - julianday(due_date) AS INTEGER)")
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE lending_installment SET days_past_due = CASE WHEN due_date < "
+            f"{'%s::date' if is_pg else 'date(%s)'} THEN {days} ELSE 0 END",
+            [business_date, business_date])
+    sql_pass_seconds = time.perf_counter() - began
+    return {
+        "database": connection.vendor,
+        "loans": Loan.objects.count(),
+        "installments": Installment.objects.count(),
+        "book_generate_seconds": round(generate_seconds, 2),
+        "cob_seconds": round(cob_seconds, 2),
+        "sql_pass_seconds": round(sql_pass_seconds, 2),
+        "ratio_cob_to_sql_pass": round(cob_seconds / sql_pass_seconds, 2)
+        if sql_pass_seconds else None,
+        "installments_overdue": result.installments_overdue,
+        "loans_overdue": result.loans_overdue,
+        "goal_cob_seconds": 60,
+        "goal_met": cob_seconds < 60,
+    }
