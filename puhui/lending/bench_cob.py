@@ -37,7 +37,7 @@ def _book_generate(loans: int, business_date: date) -> None:
     first_due = business_date - timedelta(days=60)
     is_pg = connection.vendor == "postgresql"
     day = "%s::date" if is_pg else "date(%s)"
-    plus_days = ("({d} + (n % 90))" if is_pg else "date({d}, '+' || (n % 90) || ' days')")
+    plus_days = ("({d} + (n %% 90))" if is_pg else "date({d}, '+' || (n %% 90) || ' days')")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM lending_loanapplication")
         base = cursor.fetchone()[0]
