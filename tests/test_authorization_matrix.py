@@ -68,6 +68,7 @@ MATRIX = [
     ("GET", "/marketplace/", EVERYONE, False),
     ("GET", "/listings/{listing}/", EVERYONE, False),
     ("GET", "/investor/portfolio/", (I,), False),
+    ("GET", "/wallet/", (B, I), False),
     ("GET", "/operator/overdue/", (O,), False),
     ("POST", "/operator/overdue/", (O,), False),
     ("POST", "/loans/{loan}/collection/", (O,), False),

@@ -163,3 +163,19 @@ def test_nothing_moves_when_the_bank_is_down_or_the_request_is_forged(bank_url):
     assert "401" in str(refused.value)
     wallet.refresh_from_db()
     assert wallet.credits_posted == 0
+
+
+@pytest.mark.django_db
+def test_the_wallet_page_deposits_and_withdraws_through_the_bank(bank_url, client, settings):
+    settings.PUHUI_CUSTODIAN_URL = bank_url
+    investor = admitted_investor()
+    client.force_login(investor)
+    client.post("/wallet/", {"action": "deposit", "amount": "1000"})
+    client.post("/wallet/", {"action": "withdraw", "amount": "400"})
+    page = client.get("/wallet/").content.decode()
+    assert "600.00 CNY" in page
+    refused = client.post("/wallet/", {"action": "withdraw", "amount": "601"}).content.decode()
+    assert "You can withdraw at most your available balance of 600.00 CNY" in refused
+    wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
+    assert custodian_balance(HttpCustodian(bank_url, SECRET),
+                             sub_account_for(wallet)) == 600 * YUAN
