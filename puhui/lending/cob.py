@@ -1,7 +1,8 @@
 """Close of business (``puhui cob --date D``): overdue marking, days past due, penalty accrual,
 loan status, reminders — set-based SQL over the whole book, never a per-loan Python loop.
 
-Days past due are a function of the date (D − due date for an unsettled installment). Penalty
+Overdue reminders go out on the rulebook's milestone days past due, an upcoming one within its
+days before the due date. Days past due are a function of the date (D − due date for an unsettled installment). Penalty
 accrues one row a day per overdue installment — what is overdue then (principal + interest) ×
 the product's daily penalty rate, rounded half-up — under a unique (installment, date) key, and
 the installment's penalty is their sum. So a rerun for the same date changes nothing, a run
@@ -49,6 +50,8 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
     rules = book.collections
     default_after = rules.default_after_days_past_due if rules else 90
     remind_before = rules.reminder_days_before_due if rules else 3
+    milestones = list(rules.overdue_reminder_days) if rules else [1]
+    milestone_marks = ", ".join(["%s"] * len(milestones))
     day = _date_param()
     mine = "l.id %% %s = %s"
     open_loans = (f"l.status IN ('{LoanStatus.CURRENT}', '{LoanStatus.OVERDUE}', "
@@ -59,24 +62,25 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
         run, _ = CobRun.objects.get_or_create(business_date=business_date, partition=partition,
                                               partitions=partitions)
         with connection.cursor() as cursor:
-            # 1. days past due, from the date alone
+            # 1. days past due, from the date alone; only rows whose value changes are written
+            dpd = (f"CASE WHEN due_date < {day} AND (principal_fen > principal_paid_fen OR "
+                   f"interest_fen > interest_paid_fen OR fee_fen > fee_paid_fen) "
+                   f"THEN {_days_between(day, 'due_date')} ELSE 0 END")
             cursor.execute(
-                f"""UPDATE lending_installment SET days_past_due = CASE
-                      WHEN due_date < {day} AND
-                           (principal_fen > principal_paid_fen OR interest_fen >
-                            interest_paid_fen OR fee_fen > fee_paid_fen)
-                      THEN {_days_between(day, 'due_date')} ELSE 0 END
-                    WHERE loan_id IN (SELECT l.id FROM lending_loan l
+                f"""UPDATE lending_installment SET days_past_due = {dpd}
+                    WHERE days_past_due <> {dpd}
+                      AND loan_id IN (SELECT l.id FROM lending_loan l
                                       WHERE {open_loans} AND {mine})""",
-                [business_date, business_date, partitions, partition])
+                [business_date, business_date] * 2 + [partitions, partition])
             # 2. one day's penalty on what is overdue, once per installment and date (integer
-            #    arithmetic: the daily rate has six decimals; half-up exactly), then the total
+            #    arithmetic: the daily rate has six decimals; half-up exactly), then the totals
+            #    of the installments that accrued today
             daily = (
                 "((i.principal_fen - i.principal_paid_fen + i.interest_fen - i.interest_paid_fen)"
                 " * CAST(ROUND(p.penalty_rate_daily * 1000000) AS BIGINT) + 500000) / 1000000"
             )
-            cursor.execute(
-                f"""INSERT INTO lending_penaltyaccrual (installment_id, business_date, amount_fen)
+            accrue = f"""INSERT INTO lending_penaltyaccrual (installment_id, business_date,
+                                                            amount_fen)
                     SELECT i.id, {day}, {daily}
                     FROM lending_installment i
                     JOIN lending_loan l ON l.id = i.loan_id
@@ -84,25 +88,35 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                     JOIN lending_loanapplication a ON a.id = li.application_id
                     JOIN lending_loanproduct p ON p.id = a.product_id
                     WHERE i.days_past_due > 0 AND {open_loans} AND {mine}
-                    ON CONFLICT (installment_id, business_date) DO NOTHING""",
-                [business_date, partitions, partition])
+                    ON CONFLICT (installment_id, business_date) DO NOTHING"""
+            if connection.vendor == "postgresql":
+                # one pass: the rows inserted now (none on a rerun) add to the totals
+                cursor.execute(
+                    f"""WITH accrued AS ({accrue} RETURNING installment_id, amount_fen)
+                        UPDATE lending_installment AS i
+                        SET penalty_fen = i.penalty_fen + accrued.amount_fen
+                        FROM accrued WHERE i.id = accrued.installment_id""",
+                    [business_date, partitions, partition])
+            else:
+                cursor.execute(accrue, [business_date, partitions, partition])
+                cursor.execute(
+                    f"""UPDATE lending_installment SET penalty_fen = (
+                          SELECT COALESCE(SUM(pa.amount_fen), 0) FROM lending_penaltyaccrual pa
+                          WHERE pa.installment_id = lending_installment.id)
+                        WHERE id IN (SELECT pa.installment_id FROM lending_penaltyaccrual pa
+                                     WHERE pa.business_date = {day})""",
+                    [business_date])
+            # 3. loan status from its worst installment (one aggregate; changed rows only)
+            status = (f"CASE WHEN w.worst > %s THEN '{LoanStatus.DEFAULT}' "
+                      f"WHEN w.worst > 0 THEN '{LoanStatus.OVERDUE}' "
+                      f"ELSE '{LoanStatus.CURRENT}' END")
             cursor.execute(
-                f"""UPDATE lending_installment SET penalty_fen = (
-                      SELECT COALESCE(SUM(pa.amount_fen), 0) FROM lending_penaltyaccrual pa
-                      WHERE pa.installment_id = lending_installment.id)
-                    WHERE loan_id IN (SELECT l.id FROM lending_loan l
-                                      WHERE {open_loans} AND {mine})""",
-                [partitions, partition])
-            # 3. loan status from its worst installment
-            worst = ("(SELECT MAX(i.days_past_due) FROM lending_installment i "
-                     "WHERE i.loan_id = l.id)")
-            cursor.execute(
-                f"""UPDATE lending_loan AS l SET status = CASE
-                      WHEN {worst} > %s THEN '{LoanStatus.DEFAULT}'
-                      WHEN {worst} > 0 THEN '{LoanStatus.OVERDUE}'
-                      ELSE '{LoanStatus.CURRENT}' END
-                    WHERE {open_loans} AND {mine}""",
-                [default_after, partitions, partition])
+                f"""UPDATE lending_loan AS l SET status = {status}
+                    FROM (SELECT loan_id, MAX(days_past_due) AS worst
+                          FROM lending_installment GROUP BY loan_id) AS w
+                    WHERE w.loan_id = l.id AND {open_loans} AND {mine}
+                      AND l.status <> {status}""",
+                [default_after, partitions, partition, default_after])
             # 4. a collection case for every loan in default (once)
             cursor.execute(
                 f"""INSERT INTO lending_collectioncase (loan_id, opened_on, recovered_fen,
@@ -119,10 +133,11 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                                       ELSE 'upcoming' END, {day}
                     FROM lending_installment i JOIN lending_loan l ON l.id = i.loan_id
                     WHERE {open_loans} AND {mine} AND {unsettled} AND
-                          (i.days_past_due > 0 OR
+                          (i.days_past_due IN ({milestone_marks}) OR
                            {_days_between('i.due_date', day)} BETWEEN 0 AND %s)
                     {conflict}""",
-                [business_date, partitions, partition, business_date, remind_before])
+                [business_date, partitions, partition, *milestones, business_date,
+                 remind_before])
             cursor.execute(
                 f"""SELECT
                       (SELECT COUNT(*) FROM lending_installment i JOIN lending_loan l

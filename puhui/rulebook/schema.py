@@ -179,6 +179,7 @@ class Collections(Strict):
     source: str
     default_after_days_past_due: int = Field(ge=1, le=3650)
     reminder_days_before_due: int = Field(ge=0, le=60)
+    overdue_reminder_days: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
     buckets: list[DpdBucket] = Field(min_length=1)
 
     @model_validator(mode="after")
