@@ -1,14 +1,15 @@
 """Close of business (``puhui cob --date D``): overdue marking, days past due, penalty accrual,
-loan status, reminders — set-based SQL over the whole book, never a per-loan Python loop.
+loan status, collection cases, reminders — set-based SQL over the whole book, never a per-loan
+Python loop.
 
-Overdue reminders go out on the rulebook's milestone days past due, an upcoming one within its
-days before the due date. Days past due are a function of the date (D − due date for an unsettled installment). Penalty
+Days past due are a function of the date (D − due date for an unsettled installment). Penalty
 accrues one row a day per overdue installment — what is overdue then (principal + interest) ×
 the product's daily penalty rate, rounded half-up — under a unique (installment, date) key, and
 the installment's penalty is their sum. So a rerun for the same date changes nothing, a run
 killed half-way is finished by running it again, and a skipped day is caught up by running COB
-for it. ``--partition i --partitions n`` lets n
-workers share the book (loan id mod n); each partition commits on its own.
+for it. Overdue reminders go out on the rulebook's milestone days past due, an upcoming one
+within its days before the due date. ``--partition i --partitions n`` lets n workers share the
+book (loan id mod n); each partition commits on its own.
 """
 
 from dataclasses import dataclass
