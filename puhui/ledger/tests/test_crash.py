@@ -10,37 +10,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import psycopg
-import pytest
-from django.conf import settings
 
 from puhui.ledger.tests.crash_writer import BATCH_TRANSFERS, batch_ids
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def scratch_database_url(tmp_path: Path) -> Iterator[str]:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-        return
-    name = f"puhui_crash_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    server = (f"host={database['HOST'] or '127.0.0.1'} port={database['PORT'] or 5432} "
-              f"user={database['USER']} dbname=postgres")
-    if database.get("PASSWORD"):
-        server += f" password={database['PASSWORD']}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    user = database["USER"] + (f":{database['PASSWORD']}" if database.get("PASSWORD") else "")
-    yield (f"postgres://{user}@{database['HOST'] or '127.0.0.1'}:"
-           f"{database['PORT'] or 5432}/{name}")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def puhui(env: dict, *args: str) -> subprocess.CompletedProcess:
