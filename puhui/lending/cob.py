@@ -114,10 +114,11 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
             cursor.execute(
                 f"""UPDATE lending_loan AS l SET status = {status}
                     FROM (SELECT loan_id, MAX(days_past_due) AS worst
-                          FROM lending_installment GROUP BY loan_id) AS w
+                          FROM lending_installment WHERE loan_id %% %s = %s
+                          GROUP BY loan_id) AS w
                     WHERE w.loan_id = l.id AND {open_loans} AND {mine}
                       AND l.status <> {status}""",
-                [default_after, partitions, partition, default_after])
+                [default_after, partitions, partition, partitions, partition, default_after])
             # 4. a collection case for every loan in default (once)
             cursor.execute(
                 f"""INSERT INTO lending_collectioncase (loan_id, opened_on, recovered_fen,
