@@ -537,3 +537,14 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> L
     if any(o.result not in ("ok", "exists") for o in outcomes):
         raise RuntimeError(f"disbursement refused by the ledger: {outcomes}")
     return loan
+
+
+def listings_close_expired(*, business_date: date) -> int:
+    """Close every listing whose fundraising window ended before ``business_date`` (run by
+    close of business); returns how many were closed."""
+    expired = Listing.objects.filter(status=ListingStatus.OPEN, closes_on__lt=business_date)
+    closed = 0
+    for listing in expired.order_by("pk"):
+        if listing_close(listing=listing, today=business_date).status != ListingStatus.OPEN:
+            closed += 1
+    return closed

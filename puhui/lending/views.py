@@ -224,6 +224,7 @@ def overdue_book(request: HttpRequest) -> HttpResponse:
         if not user.has_duty(OperatorDuty.ADMIN):
             raise PermissionDenied
         result = cob_run_for_date(business_date=form.cleaned_data["business_date"])
+        services.listings_close_expired(business_date=form.cleaned_data["business_date"])
     rules = rulebook_in_force().collections
     loans = [(loan, max((i.days_past_due for i in loan.installments.all()), default=0))
              for loan in selectors.loans_in_arrears()]

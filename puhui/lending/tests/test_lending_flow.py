@@ -209,3 +209,17 @@ def test_an_expired_listing_releases_every_bid_or_funds_partially_when_allowed()
     assert wallet.balance_posted == 42_000 * YUAN  # 8,000 lent; the 5,000 hold released
     assert wallet.balance_available == 42_000 * YUAN
     assert ledger_verify().ok
+
+
+def test_close_of_business_closes_listings_whose_window_ended():
+    from puhui.lending.services import listings_close_expired
+
+    listing = listing_new(amount="10000")
+    investor = investor_with_money(10_000 * YUAN)
+    bid_place(investor=investor, listing=listing, amount=Decimal("1000"), bid_id=uuid.uuid4())
+    assert listings_close_expired(business_date=listing.closes_on) == 0
+    assert listings_close_expired(business_date=listing.closes_on + timedelta(days=1)) == 1
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.FAILED
+    wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
+    assert wallet.balance_available == 10_000 * YUAN

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from puhui.lending.cob import cob_run_for_date
+from puhui.lending.services import listings_close_expired
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
         result = cob_run_for_date(business_date=options["date"],
                                   partition=options["partition"],
                                   partitions=options["partitions"])
+        if options["partition"] == 0:
+            closed = listings_close_expired(business_date=options["date"])
+            self.stdout.write(f"listings whose window ended: {closed} closed")
         self.stdout.write(
             f"COB {result.business_date} partition {result.partition}/{result.partitions}: "
             f"{result.installments_overdue} installments overdue, {result.loans_overdue} loans "
