@@ -176,6 +176,30 @@ def _annuity_payment(principal: int, monthly: Decimal, periods: int) -> int:
     return _round_fen(principal * monthly * growth / (growth - 1))
 
 
+def xirr(flows: list[tuple[date, Decimal]]) -> Decimal | None:
+    """The annual rate r with Σ amount / (1 + r)^(days/365) = 0 over dated cash flows (money
+    out negative, in positive); ``None`` when the flows do not change sign."""
+    if not flows or all(a >= 0 for _d, a in flows) or all(a <= 0 for _d, a in flows):
+        return None
+    start = min(day for day, _amount in flows)
+    if all(day == start for day, _amount in flows):
+        return None  # no time has passed: there is no rate to speak of
+
+    def value(rate: Decimal) -> Decimal:
+        return sum((amount / (1 + rate) ** (Decimal((day - start).days) / 365)
+                    for day, amount in flows), Decimal(0))
+
+    low, high = Decimal("-0.99"), Decimal(10)
+    rising = value(high) > value(low)
+    for _ in range(200):
+        middle = (low + high) / 2
+        if (value(middle) < 0) == rising:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
 def schedule_all_in_rate(schedule: Schedule) -> tuple[Decimal, Decimal]:
     """(APR, effective annual rate) of the borrower's real cash flows, fees included.
 
@@ -185,19 +209,7 @@ def schedule_all_in_rate(schedule: Schedule) -> tuple[Decimal, Decimal]:
     """
     flows = [(schedule.start, Decimal(schedule.amount - schedule.upfront_fee))]
     flows += [(i.due_date, Decimal(-i.total)) for i in schedule.installments]
-
-    def value(rate: Decimal) -> Decimal:
-        return sum((amount / (1 + rate) ** (Decimal((day - schedule.start).days) / 365)
-                    for day, amount in flows), Decimal(0))
-
-    low, high = Decimal("-0.99"), Decimal(10)
-    for _ in range(200):  # bisection: the value rises with the rate (payments weigh less)
-        middle = (low + high) / 2
-        if value(middle) < 0:
-            low = middle
-        else:
-            high = middle
-    effective = (low + high) / 2
+    effective = xirr(flows) or Decimal(0)
     monthly = (1 + effective) ** (Decimal(1) / 12) - 1
     quantum = Decimal("0.000001")
     return ((monthly * 12).quantize(quantum, ROUND_HALF_UP),

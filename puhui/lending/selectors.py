@@ -1,8 +1,14 @@
 """Reads for lending, with object-level permissions."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from puhui.core.errors import NOT_FOUND, PERMISSION_DENIED, PuhuiError
+from puhui.ledger.models import Transfer
 from puhui.lending.models import (
     ApplicationStatus,
     Listing,
@@ -13,6 +19,7 @@ from puhui.lending.models import (
     LoanStatus,
     Note,
 )
+from puhui.lending.schedules import xirr
 from puhui.parties.models import Role, User
 
 SUPERVISING = (Role.OPERATOR, Role.REGULATOR)
@@ -89,3 +96,50 @@ def loans_in_arrears() -> QuerySet[Loan]:
     return (Loan.objects.select_related("listing__application__enterprise")
             .prefetch_related("installments")
             .filter(status__in=[LoanStatus.OVERDUE, LoanStatus.DEFAULT]).order_by("pk"))
+
+
+@dataclass(frozen=True)
+class NoteView:
+    note: Note
+    expected_to_date_fen: int  # principal + interest the schedule promised by today
+    received_fen: int
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    notes: list[NoteView]
+    lent_fen: int
+    principal_back_fen: int
+    interest_earned_fen: int
+    written_off_fen: int
+    xirr: Decimal | None  # with what is still outstanding valued at par today
+
+
+def portfolio_of(*, user: User, today: date | None = None) -> Portfolio:
+    """The investor's notes: expected vs received cash and the XIRR of the real flows."""
+    today = today or timezone.localdate()
+    notes = list(notes_of(user=user).prefetch_related("loan__installments"))
+    views = []
+    flows: list[tuple[date, Decimal]] = []
+    for note in notes:
+        loan = note.loan
+        share = Decimal(note.principal_fen) / Decimal(loan.principal_fen)
+        due = sum(i.principal_fen + i.interest_fen for i in loan.installments.all()
+                  if i.due_date <= today)
+        received = note.principal_received_fen + note.interest_received_fen
+        views.append(NoteView(note, int(Decimal(due) * share), received))
+        flows.append((loan.value_date, Decimal(-note.principal_fen)))
+    receipts = (Transfer.objects.filter(reference__in=[f"note:{n.pk}" for n in notes],
+                                        kind__in=["posted", "post_pending"])
+                .values_list("created_at", "amount"))
+    flows += [(timezone.localtime(at).date(), Decimal(amount)) for at, amount in receipts]
+    outstanding = sum(note.outstanding_fen for note in notes)
+    if outstanding:
+        flows.append((today, Decimal(outstanding)))
+    return Portfolio(
+        notes=views, lent_fen=sum(n.principal_fen for n in notes),
+        principal_back_fen=sum(n.principal_received_fen for n in notes),
+        interest_earned_fen=sum(n.interest_received_fen for n in notes),
+        written_off_fen=sum(n.written_off_fen for n in notes),
+        xirr=xirr(flows),
+    )

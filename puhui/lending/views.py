@@ -201,15 +201,10 @@ def listing_detail(request: HttpRequest, listing_id: int) -> HttpResponse:
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     user = _user(request, Role.INVESTOR)
-    notes = list(selectors.notes_of(user=user))
     bids = Bid.objects.select_related("listing__application__enterprise").filter(
         investor=user, status=BidStatus.PENDING)
-    return render(request, "lending/portfolio.html", {
-        "notes": notes, "bids": bids,
-        "lent": sum(n.principal_fen for n in notes),
-        "principal_back": sum(n.principal_received_fen for n in notes),
-        "interest_earned": sum(n.interest_received_fen for n in notes),
-    })
+    return render(request, "lending/portfolio.html",
+                  {"portfolio": selectors.portfolio_of(user=user), "bids": bids})
 
 
 @login_required

@@ -80,7 +80,9 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     borrower.post(f"/loans/{loan.pk}/", {"amount": "2045"})
     loan.refresh_from_db()
     assert loan.status == LoanStatus.CLOSED
-    assert "45.00" in investor.get("/investor/portfolio/").content.decode()
+    portfolio = investor.get("/investor/portfolio/").content.decode()
+    assert "45.00" in portfolio
+    assert 'data-testid="xirr"' in portfolio
 
 
 def test_default_and_recovery_through_the_operator_pages():

@@ -189,3 +189,20 @@ def test_schedule_command_json(capsys):
                        "interest": "362.50", "fee": "0.00", "total": "8530.99",
                        "balance": "91831.51"}
     assert sum(Decimal(r["principal"]) for r in rows) == Decimal("100000.00")
+
+
+def test_xirr_of_hand_made_flows():
+    from puhui.lending.schedules import xirr
+
+    one_year = [(date(2025, 1, 1), Decimal(-1000)), (date(2026, 1, 1), Decimal(1100))]
+    assert abs(xirr(one_year) - Decimal("0.10")) < Decimal("0.000001")
+    # 100 lent, 50 back after 182 days and 55 after a year: the rate zeroes the value
+    two = [(date(2025, 1, 1), Decimal(-100)), (date(2025, 7, 2), Decimal(50)),
+           (date(2026, 1, 1), Decimal(55))]
+    rate = xirr(two)
+    assert rate is not None
+    assert Decimal("0.05") < rate < Decimal("0.07")
+    assert abs(50 / (1 + rate) ** (Decimal(182) / 365) + 55 / (1 + rate) - 100) < Decimal(
+        "0.000001")
+    assert xirr([(date(2025, 1, 1), Decimal(-1)), (date(2025, 1, 1), Decimal(1))]) is None
+    assert xirr([(date(2025, 1, 1), Decimal(5))]) is None
