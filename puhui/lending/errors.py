@@ -67,3 +67,15 @@ RECOVERY_NOT_IN_WALLET = ErrorCode(
     "RECOVERY_NOT_IN_WALLET", 409,
     "Deposit the recovered money into the borrower's wallet at the custodian first.",
     "请先将追回的资金存入借款人在存管银行的账户。")
+PAY_DUE_FIRST = ErrorCode("PAY_DUE_FIRST", 409,
+                          "Pay what is due ({due}) before prepaying part of the loan.",
+                          "部分提前还款前，请先还清当前应还金额（{due}）。")
+PARTIAL_PREPAYMENT_AMOUNT = ErrorCode(
+    "PARTIAL_PREPAYMENT_AMOUNT", 400,
+    "A partial prepayment repays between 0.01 and {maximum} of principal; to repay it all, "
+    "choose full prepayment.",
+    "部分提前还款的本金须在 0.01 至 {maximum} 之间；如需全部结清，请选择提前结清。")
+PARTIAL_PREPAYMENT_METHOD = ErrorCode(
+    "PARTIAL_PREPAYMENT_METHOD", 400,
+    "A loan repaid in one payment at maturity cannot be prepaid in part.",
+    "到期一次性还本付息的借款不能部分提前还款。")

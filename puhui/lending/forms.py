@@ -40,7 +40,12 @@ class BidForm(forms.Form):
 class RepaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, max_digits=14,
                                 decimal_places=2)
-    prepay = forms.BooleanField(label=_("Repay everything now (prepayment)"), required=False)
+    mode = forms.ChoiceField(label=_("How"), initial="regular", choices=[
+        ("regular", _("Pay what is due (and the next installment)")),
+        ("prepay", _("Repay everything now (prepayment)")),
+        ("shorten", _("Prepay this much principal and shorten the term")),
+        ("lower", _("Prepay this much principal and lower the installments")),
+    ])
 
 
 class MarketplaceFilter(forms.Form):

@@ -168,3 +168,102 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     audit_record(actor=user, action="loan.repaid", subject=f"loan:{loan.pk}",
                  amount_fen=amount_fen, kind=repayment.kind)
     return repayment
+
+
+@transaction.atomic
+def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_id: uuid.UUID,
+                       shorten_term: bool, today: date | None = None) -> Repayment:
+    """Repay part of the principal early, plus the product's prepayment fee on it; then either
+    shorten the term (the last installments go first) or lower the remaining installments (the
+    reduction spread by largest remainder). Interest on the future installments is recomputed
+    on the new outstanding principal."""
+    existing = Repayment.objects.filter(pk=repayment_id).first()
+    if existing is not None:
+        return existing
+    today = today or timezone.localdate()
+    loan = Loan.objects.select_for_update(of=("self",)).select_related(
+        "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
+    application = loan.listing.application
+    if application.enterprise.representative_id != user.pk:
+        raise PuhuiError(errors.NOT_YOUR_LOAN)
+    if loan.status not in OPEN_STATUSES:
+        raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
+    if loan.method == "bullet":
+        raise PuhuiError(errors.PARTIAL_PREPAYMENT_METHOD)
+    product = application.product
+    currency = product.currency
+    shown = lambda fen: f"{money_from_minor(fen, currency):,} {currency}"  # noqa: E731
+    installments = list(loan.installments.select_for_update().order_by("number"))
+    due = sum(i.owed(part) for i in installments if i.due_date <= today for part in PARTS)
+    if due:
+        raise PuhuiError(errors.PAY_DUE_FIRST, due=shown(due))
+    future = [i for i in installments if i.due_date > today and i.owed("principal") > 0]
+    future_principal = sum(i.owed("principal") for i in future)
+    principal_fen = money_to_minor(principal, currency)
+    if not 0 < principal_fen < future_principal:
+        raise PuhuiError(errors.PARTIAL_PREPAYMENT_AMOUNT, maximum=shown(future_principal - 1))
+    fee = int((Decimal(principal_fen) * product.prepayment_fee_rate).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP))
+
+    # The prepaid principal is recorded as paid on the installments it clears: the last ones
+    # (a shorter term) or a share of each (lower installments).
+    if shorten_term:
+        left = principal_fen
+        for installment in reversed(future):
+            take = min(left, installment.owed("principal"))
+            installment.principal_paid_fen += take
+            left -= take
+    else:
+        cuts = money_split(principal_fen, [i.owed("principal") for i in future])
+        for installment, cut in zip(future, cuts, strict=True):
+            installment.principal_paid_fen += cut
+    monthly = loan.rate_annual / 12
+    outstanding = sum(i.owed("principal") for i in future)
+    for installment in future:
+        if installment.owed("principal") == 0:  # cleared: the period is gone
+            installment.interest_fen = installment.interest_paid_fen
+            installment.fee_fen = installment.fee_paid_fen
+        else:
+            installment.interest_fen = int((outstanding * monthly).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP))
+        outstanding -= installment.owed("principal")
+    Installment.objects.bulk_update(future, ["principal_paid_fen", "interest_fen", "fee_fen"])
+
+    notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
+    parts = money_split(principal_fen, [note.outstanding_fen for note in notes])
+    transfers = []
+    for note, part in zip(notes, parts, strict=True):
+        note.principal_received_fen += part
+        if part:
+            transfers.append(NewTransfer(
+                id=_transfer_id("prepayment", repayment_id, note.pk),
+                debit_account_id=loan.borrower_account_id,
+                credit_account_id=wallet_for(owner=note.investor.ledger_owner,
+                                             kind="investor_wallet", currency=currency).id,
+                amount=part, currency=currency, code="prepayment", reference=f"note:{note.pk}",
+                linked=True))
+    if fee:
+        transfers.append(NewTransfer(
+            id=_transfer_id("prepayment-fee", repayment_id),
+            debit_account_id=loan.borrower_account_id,
+            credit_account_id=platform_account("platform_fee_income", currency).id,
+            amount=fee, currency=currency, code="prepayment_fee", reference=f"loan:{loan.pk}",
+            linked=True))
+    last = transfers[-1]
+    transfers[-1] = NewTransfer(**{**{f: getattr(last, f) for f in last.__dataclass_fields__},
+                                   "linked": False})
+    outcomes = transfers_create(transfers)
+    if any(o.result == "exceeds_credits" for o in outcomes):
+        raise PuhuiError(errors.INSUFFICIENT_FUNDS)
+    if any(o.result not in ("ok", "exists") for o in outcomes):
+        raise RuntimeError(f"prepayment refused by the ledger: {outcomes}")
+    Note.objects.bulk_update(notes, ["principal_received_fen"])
+    repayment = Repayment.objects.create(
+        id=repayment_id, loan=loan, amount_fen=principal_fen + fee,
+        kind="prepay_shorten" if shorten_term else "prepay_lower",
+        allocation={"penalty": 0, "fee": 0, "interest": 0, "principal": principal_fen,
+                    "prepayment_fee": fee},
+    )
+    audit_record(actor=user, action="loan.prepaid_in_part", subject=f"loan:{loan.pk}",
+                 principal_fen=principal_fen, shorten_term=shorten_term)
+    return repayment

@@ -23,7 +23,7 @@ from puhui.lending.forms import (
     RepaymentForm,
 )
 from puhui.lending.models import Bid, BidStatus, ListingStatus
-from puhui.lending.repayments import loan_quote, repayment_make
+from puhui.lending.repayments import loan_quote, prepayment_partial, repayment_make
 from puhui.parties.forms import DecisionForm, ReviewForm, form_error
 from puhui.parties.models import InvestorProfile, OperatorDuty, Role, User
 from puhui.rulebook.selectors import rulebook_in_force
@@ -123,9 +123,15 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
         if not is_borrower:
             raise PermissionDenied
         if form.is_valid():
+            mode, amount = form.cleaned_data["mode"], form.cleaned_data["amount"]
             try:
-                repayment_make(user=user, loan=loan, amount=form.cleaned_data["amount"],
-                               repayment_id=uuid.uuid4(), prepay=form.cleaned_data["prepay"])
+                if mode in ("shorten", "lower"):
+                    prepayment_partial(user=user, loan=loan, principal=amount,
+                                       repayment_id=uuid.uuid4(),
+                                       shorten_term=mode == "shorten")
+                else:
+                    repayment_make(user=user, loan=loan, amount=amount,
+                                   repayment_id=uuid.uuid4(), prepay=mode == "prepay")
             except PuhuiError as error:
                 form_error(form, error)
             else:

@@ -70,14 +70,15 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     loan_page = borrower.get(f"/loans/{loan.pk}/").content.decode()
     assert 'data-testid="schedule"' in loan_page
     # 2,000 for 3 months at 9 %: bullet interest 2,000 × 0.09 / 12 × 3 = 45.00
-    overpay = borrower.post(f"/loans/{loan.pk}/", {"amount": "2045.01"}).content.decode()
+    overpay = borrower.post(f"/loans/{loan.pk}/",
+                            {"amount": "2045.01", "mode": "regular"}).content.decode()
     assert "At most 2,045.00 CNY can be paid now" in overpay
     bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
                           normal_balance=NormalBalance.DEBIT)
     transfers_create([NewTransfer(id=uuid.uuid4(), debit_account_id=bank.id,
                                   credit_account_id=loan.borrower_account_id, amount=45_00,
                                   currency="CNY", code="deposit")])
-    borrower.post(f"/loans/{loan.pk}/", {"amount": "2045"})
+    borrower.post(f"/loans/{loan.pk}/", {"amount": "2045", "mode": "regular"})
     loan.refresh_from_db()
     assert loan.status == LoanStatus.CLOSED
     portfolio = investor.get("/investor/portfolio/").content.decode()

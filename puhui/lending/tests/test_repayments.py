@@ -132,3 +132,74 @@ def test_paying_every_installment_on_its_date_repays_each_note_exactly(loan):
     total_interest = sum(i.interest_fen for i in loan.installments.all())
     assert sum(n.interest_received_fen for n in Note.objects.filter(loan=loan)) == total_interest
     assert ledger_verify().ok
+
+
+@pytest.fixture
+def principal_loan():
+    """12,000.00 at 12 % over 12 months, equal principal (1,000 a month, interest 1 % of
+    what is outstanding), one lender, no fees but 1 % on prepaid principal."""
+    product = product_new(prepayment_fee_rate=Decimal("0.0100"), upfront_fee_rate=Decimal(0),
+                          rate_annual=Decimal("0.1200"))
+    listing = listing_new(amount="12000", product=product, method="equal-principal")
+    bid_place(investor=investor_with_money(20_000 * YUAN), listing=listing,
+              amount=Decimal("12000"), bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
+                          normal_balance=NormalBalance.DEBIT)
+    transfers_create([NewTransfer(id=uuid.uuid4(), debit_account_id=bank.id,
+                                  credit_account_id=listing.loan.borrower_account_id,
+                                  amount=5_000 * YUAN, currency="CNY", code="deposit")])
+    return listing.loan
+
+
+def owed(loan):
+    return [(i.owed("principal"), i.interest_fen)
+            for i in loan.installments.order_by("number")]
+
+
+def test_partial_prepayment_shortening_the_term(principal_loan):
+    from puhui.lending.repayments import prepayment_partial
+
+    loan = principal_loan
+    prepayment_partial(user=borrower(loan), loan=loan, principal=Decimal("3000"),
+                       repayment_id=uuid.uuid4(), shorten_term=True)
+    rows = owed(loan)
+    # the last three months are cleared; the nine left keep 1,000 each, interest on
+    # 9,000 … 1,000 outstanding: 90.00, 80.00 … 10.00
+    assert rows[:9] == [(1_000 * YUAN, (90 - 10 * k) * YUAN) for k in range(9)]
+    assert rows[9:] == [(0, 0)] * 3
+    note = Note.objects.get(loan=loan)
+    assert note.principal_received_fen == 3_000 * YUAN
+    fees = Account.objects.get(kind="platform_fee_income")
+    assert fees.balance_posted == 30 * YUAN  # 1 % of 3,000
+    assert ledger_verify().ok
+
+
+def test_partial_prepayment_lowering_the_installments(principal_loan):
+    from puhui.lending.repayments import prepayment_partial
+
+    loan = principal_loan
+    prepayment_partial(user=borrower(loan), loan=loan, principal=Decimal("3000"),
+                       repayment_id=uuid.uuid4(), shorten_term=False)
+    rows = owed(loan)
+    # 3,000 spread over twelve 1,000s: 250 off each → 750 a month; interest on 9,000 …
+    assert [principal for principal, _ in rows] == [750 * YUAN] * 12
+    assert rows[0][1] == 90 * YUAN
+    assert rows[-1][1] == int(Decimal("7.50") * YUAN)
+    assert sum(p for p, _ in rows) == 9_000 * YUAN
+    assert ledger_verify().ok
+
+
+def test_partial_prepayment_refuses_what_it_cannot_do(principal_loan):
+    from puhui.lending.repayments import prepayment_partial
+
+    loan = principal_loan
+    with pytest.raises(PuhuiError) as too_much:
+        prepayment_partial(user=borrower(loan), loan=loan, principal=Decimal("12000"),
+                           repayment_id=uuid.uuid4(), shorten_term=True)
+    assert too_much.value.code == "PARTIAL_PREPAYMENT_AMOUNT"
+    first_due = loan.installments.get(number=1).due_date
+    with pytest.raises(PuhuiError) as arrears:
+        prepayment_partial(user=borrower(loan), loan=loan, principal=Decimal("100"),
+                           repayment_id=uuid.uuid4(), shorten_term=True, today=first_due)
+    assert arrears.value.code == "PAY_DUE_FIRST"
