@@ -106,7 +106,8 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
 
 
 def custody_sync(*, bank: Custodian | None = None, batch: int = 1000) -> int:
-    """Replay posted ledger movements between custodied accounts as transfer instructions.
+    """Replay posted ledger movements between custodied accounts as transfer instructions,
+    and payments out of custody to planned payees as withdrawals.
 
     The ledger is the outbox: transfers are immutable and ordered, and each instruction's id is
     the transfer's, so a replay after a crash is harmless. Returns how many were sent.
@@ -129,7 +130,14 @@ def custody_sync(*, bank: Custodian | None = None, batch: int = 1000) -> int:
         accounts = {a.id: a for a in Account.objects.filter(
             id__in={t.debit_account_id for t in page} | {t.credit_account_id for t in page})}
         for transfer in page:
-            if transfer.debit_account_id in custodied and transfer.credit_account_id in custodied:
+            if transfer.code == "entrusted_payment" and transfer.debit_account_id in custodied:
+                # money paid out of custody to a planned payee (loan disbursement)
+                _instruct(bank, instruction_id=str(transfer.id), kind="withdraw",
+                          amount_fen=transfer.amount,
+                          debit=sub_account_for(accounts[transfer.debit_account_id], bank))
+                sent += 1
+            elif (transfer.debit_account_id in custodied
+                  and transfer.credit_account_id in custodied):
                 _instruct(bank, instruction_id=str(transfer.id), kind="transfer",
                           amount_fen=transfer.amount,
                           debit=sub_account_for(accounts[transfer.debit_account_id], bank),

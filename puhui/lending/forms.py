@@ -23,6 +23,14 @@ class ApplicationForm(forms.Form):
         ("payroll", _("Payroll")), ("expansion", _("Expansion")), ("other", _("Other"))])
     purpose_description = forms.CharField(label=_("What the money is for"),
                                           widget=forms.Textarea(attrs={"rows": 3}))
+    payee_name = forms.CharField(label=_("Pay a supplier directly (name)"), max_length=100,
+                                 required=False)
+    payee_amount = forms.DecimalField(label=_("Amount for the supplier (CNY)"), min_value=0,
+                                      max_digits=14, decimal_places=2, required=False)
+
+    def planned_payees(self) -> list[dict[str, Any]]:
+        name, amount = self.cleaned_data.get("payee_name"), self.cleaned_data.get("payee_amount")
+        return [{"name": name, "amount": amount}] if name and amount else []
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

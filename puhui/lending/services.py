@@ -519,20 +519,42 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> L
         Note(loan=loan, investor_id=bid.investor_id, principal_fen=part, bid=bid)
         for bid, part in zip(bids, parts, strict=True)
     ])
-    # Disbursement: the fee to the platform, the rest to the borrower, in one linked batch.
+    # Disbursement in one linked batch: the fee to the platform, the planned payees paid
+    # directly out of escrow (entrusted payment: the custodian pays them; the ledger's bank
+    # mirror shrinks), the rest to the borrower. A partly funded loan pays the payees in
+    # proportion to what was raised.
     fee_income = platform_account("platform_fee_income", currency)
-    disbursement = [
-        NewTransfer(id=_transfer_id("disburse", loan.pk),
-                    debit_account_id=listing.escrow_account_id,
-                    credit_account_id=borrower.id, amount=principal_fen - upfront_fee,
-                    currency=currency, code="disbursement", reference=f"loan:{loan.pk}",
-                    linked=upfront_fee > 0),
-    ]
+    payable = principal_fen - upfront_fee
+    planned = application.planned_payees
+    planned_total = sum(int(p["amount_fen"]) for p in planned)
+    if planned_total:
+        scaled = min(planned_total, int(Decimal(planned_total) * principal_fen
+                                        / application.amount_fen))
+        to_payees = money_split(scaled, [int(p["amount_fen"]) for p in planned])
+    else:
+        to_payees = []
+    moves: list[tuple[str, int, int, str]] = []  # (key, credit account, amount, code)
     if upfront_fee:
-        disbursement.append(NewTransfer(
-            id=_transfer_id("upfront-fee", loan.pk), debit_account_id=listing.escrow_account_id,
-            credit_account_id=fee_income.id, amount=upfront_fee, currency=currency,
-            code="upfront_fee", reference=f"loan:{loan.pk}"))
+        moves.append(("upfront-fee", fee_income.id, upfront_fee, "upfront_fee"))
+    if to_payees:
+        mirror = Account.objects.filter(kind="custodian_bank", owner="custodian",
+                                        currency=currency).first() or account_create(
+            kind="custodian_bank", owner="custodian", currency=currency,
+            normal_balance=NormalBalance.DEBIT)
+        for index, (payee, amount) in enumerate(zip(planned, to_payees, strict=True)):
+            if amount:
+                moves.append((f"payee-{index}:{payee['name']}", mirror.id, amount,
+                              "entrusted_payment"))
+    moves.append(("disburse", borrower.id, payable - sum(to_payees), "disbursement"))
+    disbursement = [
+        NewTransfer(id=_transfer_id(key, loan.pk), debit_account_id=listing.escrow_account_id,
+                    credit_account_id=credit, amount=amount, currency=currency, code=code,
+                    reference=f"loan:{loan.pk}", linked=index < len(moves) - 1)
+        for index, (key, credit, amount, code) in enumerate(moves) if amount
+    ]
+    last = disbursement[-1]
+    disbursement[-1] = NewTransfer(**{**{f: getattr(last, f) for f in
+                                         last.__dataclass_fields__}, "linked": False})
     outcomes = transfers_create(disbursement)
     if any(o.result not in ("ok", "exists") for o in outcomes):
         raise RuntimeError(f"disbursement refused by the ledger: {outcomes}")

@@ -55,7 +55,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 user=user, enterprise=data["enterprise"], product=data["product"],
                 amount=data["amount"], term_months=data["term_months"], method=data["method"],
                 purpose_category=data["purpose_category"],
-                purpose_description=data["purpose_description"])
+                purpose_description=data["purpose_description"],
+                planned_payees=form.planned_payees())
         except PuhuiError as error:
             form_error(form, error)
         else:

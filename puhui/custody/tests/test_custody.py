@@ -179,3 +179,28 @@ def test_the_wallet_page_deposits_and_withdraws_through_the_bank(bank_url, clien
     wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
     assert custodian_balance(HttpCustodian(bank_url, SECRET),
                              sub_account_for(wallet)) == 600 * YUAN
+
+
+@pytest.mark.django_db
+def test_planned_payees_are_paid_out_of_custody_directly(bank):
+    from puhui.custody.services import bank_mirror
+
+    listing = listing_new(amount="10000", planned_payees=[
+        {"name": "Longjing Tea Cooperative", "amount": Decimal("6000")},
+        {"name": "Packaging Co.", "amount": Decimal("1500")}])
+    investor = admitted_investor()
+    wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
+    wallet_deposit(account=wallet, amount_fen=10_000 * YUAN, instruction_id=uuid.uuid4(),
+                   bank=bank)
+    bid_place(investor=investor, listing=listing, amount=Decimal("10000"), bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    loan = listing.loan
+    # 1 % fee 100.00; payees 6,000 + 1,500 straight from escrow; the borrower gets 2,400.00
+    borrower = wallet_for(owner=f"enterprise:{listing.application.enterprise_id}",
+                          kind="borrower_wallet")
+    assert borrower.balance_posted == 2_400 * YUAN
+    assert loan.borrower_account_id == borrower.id
+    assert bank_mirror().balance_posted == 10_000 * YUAN - 7_500 * YUAN
+    assert custody_sync(bank=bank) == 5  # bid, fee, two payees (withdrawals), disbursement
+    assert custody_reconcile(business_date=timezone.now().date(), bank=bank).ok
+    assert ledger_verify().ok
