@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,41 +32,62 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _wait_for(url: str, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback only
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError as error:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                log = process.stderr.read().decode() if process.stderr else ""
+                raise RuntimeError(f"{what} did not start: {log}") from error
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The platform (debug off, as in production) and the simulated custodian bank, each in
+    its own process, with the demo data loaded through the bank; yields their environment
+    with ``PUHUI_BASE_URL``."""
     if not CHROMIUM.exists():
         if os.environ.get("PUHUI_REQUIRE_BROWSER") == "1":
             pytest.fail(f"PUHUI_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
         pytest.skip(f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)")
     data = tmp_path_factory.mktemp("browser")
-    port = _free_port()
+    port, bank_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": f"sqlite:///{data / 'puhui.sqlite3'}",
             "SECRET_KEY": "browser-test-secret-not-the-default", "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_COOKIES": "0",
             "PUHUI_PII_KEYS": "b1:" + base64.b64encode(os.urandom(32)).decode(),
-            "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode()}
+            "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+            "PUHUI_CUSTODIAN_URL": f"http://127.0.0.1:{bank_port}",
+            "PUHUI_CUSTODIAN_SECRET": base64.b64encode(os.urandom(24)).decode()}
     cli = [sys.executable, "-m", "puhui.cli"]
-    for step in (["migrate", "--no-input", "-v", "0"], ["demo", "--ledger-only"]):
+    bank = subprocess.Popen([*cli, "custodian", "serve", "--port", str(bank_port), "--db",
+                             str(data / "custodian.sqlite3")], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_for(f"http://127.0.0.1:{bank_port}/", bank, "the custodian bank")
+    for step in (["migrate", "--no-input", "-v", "0"], ["demo"]):
         subprocess.run([*cli, *step], env=env, cwd=ROOT, check=True, capture_output=True)
     process = subprocess.Popen([*cli, "runserver", f"127.0.0.1:{port}", "--noreload"],
                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/login/", timeout=2)  # noqa: S310 - loopback only
-            break
-        except OSError as error:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"server did not start: {log}") from error
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    _wait_for(f"{base}/login/", process, "the platform")
+    yield env | {"PUHUI_BASE_URL": base}
+    for running in (process, bank):
+        running.terminate()
+        running.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(server_env: dict[str, str]) -> str:
+    return server_env["PUHUI_BASE_URL"]
 
 
 @pytest.fixture(scope="session")

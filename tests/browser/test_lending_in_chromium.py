@@ -1,0 +1,94 @@
+"""A loan from application to full repayment in a real browser, as in ``make run``: the demo
+borrower applies, two operators review and approve, one publishes, the demo investor lends,
+the listing funds, the borrower repays everything early; then the ledger verifies and the
+custodian bank's books agree with it."""
+
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from puhui.core.management.commands.demo import DEMO_USERS
+from tests.browser.conftest import ROOT, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def password(username: str) -> str:
+    return next(u[2] for u in DEMO_USERS if u[1] == username)
+
+
+def as_user(page, server: str, username: str) -> None:
+    if page.get_by_test_id("logout").count():
+        page.get_by_test_id("logout").click()
+    sign_in(page, server, username, password(username))
+
+
+def test_a_loan_from_application_to_repayment(server_env, browser):
+    server = server_env["PUHUI_BASE_URL"]
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    try:
+        as_user(page, server, "demo-borrower")
+        page.goto(f"{server}/loans/apply/")
+        page.locator("select[name=enterprise]").select_option(index=1)
+        page.locator("select[name=product]").select_option("smb-working-capital")
+        page.locator("input[name=amount]").fill("10000")
+        page.locator("input[name=term_months]").fill("3")
+        page.locator("select[name=method]").select_option("bullet")
+        page.locator("textarea[name=purpose_description]").fill("Spring tea")
+        page.get_by_test_id("submit").click()
+        page.wait_for_load_state()
+        application_url = page.url
+        assert "Submitted" in page.get_by_test_id("status").inner_text()
+
+        as_user(page, server, "demo-operator")
+        page.goto(application_url)
+        page.locator("textarea[name=note]").fill("licence and purpose checked")
+        page.get_by_test_id("mark-reviewed").click()
+        page.wait_for_load_state()
+
+        as_user(page, server, "demo-checker")
+        page.goto(application_url)
+        page.locator("select[name=decision]").select_option("approve")
+        page.get_by_test_id("decide").click()
+        page.wait_for_load_state()
+        page.get_by_test_id("open-listing").click()
+        page.wait_for_load_state()
+        page.get_by_test_id("listing-link").click()
+        listing_url = page.url
+
+        as_user(page, server, "demo-investor")
+        page.goto(listing_url)
+        page.locator("input[name=amount]").fill("10000")
+        page.get_by_test_id("bid").click()
+        page.wait_for_load_state()
+        assert "Funded" in page.get_by_test_id("status").inner_text()
+
+        as_user(page, server, "demo-borrower")
+        page.goto(listing_url)
+        page.get_by_test_id("loan-link").click()
+        payoff = page.get_by_test_id("payoff").inner_text()
+        amount = re.sub(r"[^\d.]", "", payoff)
+        # 10,000 bullet over 3 months at 9 %: 225.00 interest + 0.5 % prepayment fee of 50.00
+        assert amount == "10275.00"
+        page.locator("input[name=amount]").fill(amount)
+        page.locator("select[name=mode]").select_option("prepay")
+        page.get_by_test_id("repay").click()
+        page.wait_for_load_state()
+        assert "Repaid" in page.get_by_test_id("status").inner_text()
+    finally:
+        context.close()
+
+    env = {k: v for k, v in server_env.items() if k != "PUHUI_BASE_URL"}
+    cli = [sys.executable, "-m", "puhui.cli"]
+    verified = subprocess.run([*cli, "ledger", "verify"], env=env, cwd=ROOT,
+                              capture_output=True, text=True)
+    assert verified.returncode == 0, verified.stderr
+    reconciled = subprocess.run([*cli, "custodian", "reconcile", "--date",
+                                 datetime.now(UTC).date().isoformat()],
+                                env=env, cwd=ROOT, capture_output=True, text=True)
+    assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
+    assert "agree" in reconciled.stdout
