@@ -23,6 +23,7 @@ retries it from step 1; a retry then sees the committed rows and answers ``exist
 never see those errors.
 """
 
+import dataclasses
 import json
 import time
 import uuid
@@ -161,6 +162,12 @@ def accounts_create(specs: Iterable[dict]) -> list[Account]:
 
 
 # --- transfers --------------------------------------------------------------------------------
+
+
+def linked_chain(transfers: Sequence[NewTransfer]) -> list[NewTransfer]:
+    """The same transfers as one linked chain: all of them succeed, or none."""
+    last = len(transfers) - 1
+    return [dataclasses.replace(t, linked=i < last) for i, t in enumerate(transfers)]
 
 
 def transfers_create(transfers: Sequence[NewTransfer]) -> list[TransferOutcome]:

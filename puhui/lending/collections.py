@@ -10,10 +10,9 @@ from django.utils import timezone
 from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor, money_split, money_to_minor
-from puhui.ledger.services import NewTransfer, transfers_create
 from puhui.lending import errors
 from puhui.lending.models import CollectionCase, Installment, Loan, LoanStatus, Note
-from puhui.lending.services import _transfer_id, wallet_for
+from puhui.lending.repayments import ledger_move, notes_pay
 from puhui.parties.models import OperatorDuty, User
 from puhui.parties.services import require_duty
 
@@ -41,26 +40,9 @@ def recovery_record(*, operator: User, loan: Loan, amount: Decimal,
         raise PuhuiError(errors.RECOVERY_TOO_LARGE, outstanding=(
             f"{money_from_minor(outstanding, currency):,} {currency}"))
     parts = money_split(amount_fen, [note.outstanding_fen for note in notes])
-    transfers = []
-    for note, part in zip(notes, parts, strict=True):
-        note.principal_received_fen += part
-        if part:
-            transfers.append(NewTransfer(
-                id=_transfer_id("recovery", recovery_id, note.pk),
-                debit_account_id=loan.borrower_account_id,
-                credit_account_id=wallet_for(owner=note.investor.ledger_owner,
-                                             kind="investor_wallet", currency=currency).id,
-                amount=part, currency=currency, code="recovery", reference=f"note:{note.pk}",
-                linked=True))
-    last = transfers[-1]
-    transfers[-1] = NewTransfer(**{**{f: getattr(last, f) for f in last.__dataclass_fields__},
-                                   "linked": False})
-    outcomes = transfers_create(transfers)
-    if any(o.result == "exceeds_credits" for o in outcomes):
-        raise PuhuiError(errors.RECOVERY_NOT_IN_WALLET)
-    if any(o.result not in ("ok", "exists") for o in outcomes):
-        raise RuntimeError(f"recovery refused by the ledger: {outcomes}")
-    Note.objects.bulk_update(notes, ["principal_received_fen"])
+    transfers = notes_pay(loan=loan, notes=notes, principal=parts, income=[0] * len(notes),
+                          key=("recovery", recovery_id), code="recovery")
+    ledger_move(transfers, insufficient=errors.RECOVERY_NOT_IN_WALLET)
     left = amount_fen  # the installments' principal, oldest first
     installments = list(loan.installments.select_for_update().order_by("number"))
     for installment in installments:

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from puhui.audit.services import audit_record
-from puhui.core.errors import PuhuiError
+from puhui.core.errors import ErrorCode, PuhuiError
 from puhui.core.money import money_from_minor, money_split, money_to_minor
-from puhui.ledger.services import NewTransfer, transfers_create
+from puhui.ledger.services import NewTransfer, linked_chain, transfers_create
 from puhui.lending import errors
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
 from puhui.lending.services import _transfer_id, platform_account, wallet_for
@@ -121,42 +121,13 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     weights = [note.outstanding_fen for note in notes]
     shares = {part: money_split(paid[part], weights) if sum(weights) else [0] * len(notes)
               for part in TO_INVESTORS}
-    borrower_id = loan.borrower_account_id
-    transfers = []
-    for index, note in enumerate(notes):
-        principal = shares["principal"][index]
-        income = shares["interest"][index] + shares["penalty"][index]
-        note.principal_received_fen += principal
-        note.interest_received_fen += income
-        if principal + income:
-            wallet = wallet_for(owner=note.investor.ledger_owner, kind="investor_wallet",
-                                currency=currency)
-            transfers.append(NewTransfer(
-                id=_transfer_id("repayment", repayment_id, note.pk),
-                debit_account_id=borrower_id, credit_account_id=wallet.id,
-                amount=principal + income, currency=currency, code="repayment",
-                reference=f"note:{note.pk}", linked=True))
-    Note.objects.bulk_update(notes, ["principal_received_fen", "interest_received_fen"])
+    income = [i + p for i, p in zip(shares["interest"], shares["penalty"], strict=True)]
+    transfers = notes_pay(loan=loan, notes=notes, principal=shares["principal"],
+                          income=income, key=("repayment", repayment_id), code="repayment")
     fee_total = paid["fee"] + (quote.prepayment_fee_fen if prepay else 0)
-    if fee_total:
-        transfers.append(NewTransfer(
-            id=_transfer_id("repayment-fee", repayment_id),
-            debit_account_id=borrower_id,
-            credit_account_id=platform_account("platform_fee_income", currency).id,
-            amount=fee_total, currency=currency, code="repayment_fee",
-            reference=f"loan:{loan.pk}", linked=True))
-    if transfers:
-        last = transfers[-1]
-        transfers[-1] = NewTransfer(**{**{f: getattr(last, f) for f in
-                                          last.__dataclass_fields__}, "linked": False})
-        outcomes = transfers_create(transfers)
-        if any(o.result == "exceeds_credits" for o in outcomes):
-            from puhui.lending.errors import INSUFFICIENT_FUNDS
-
-            raise PuhuiError(INSUFFICIENT_FUNDS)
-        failed = [o for o in outcomes if o.result not in ("ok", "exists")]
-        if failed:
-            raise RuntimeError(f"repayment refused by the ledger: {failed[:3]}")
+    transfers += platform_fee(loan=loan, amount_fen=fee_total,
+                              key=("repayment-fee", repayment_id), code="repayment_fee")
+    ledger_move(transfers, insufficient=errors.INSUFFICIENT_FUNDS)
     if all(i.settled for i in installments):
         loan.status = LoanStatus.CLOSED
         loan.save(update_fields=["status"])
@@ -231,33 +202,11 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
 
     notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
     parts = money_split(principal_fen, [note.outstanding_fen for note in notes])
-    transfers = []
-    for note, part in zip(notes, parts, strict=True):
-        note.principal_received_fen += part
-        if part:
-            transfers.append(NewTransfer(
-                id=_transfer_id("prepayment", repayment_id, note.pk),
-                debit_account_id=loan.borrower_account_id,
-                credit_account_id=wallet_for(owner=note.investor.ledger_owner,
-                                             kind="investor_wallet", currency=currency).id,
-                amount=part, currency=currency, code="prepayment", reference=f"note:{note.pk}",
-                linked=True))
-    if fee:
-        transfers.append(NewTransfer(
-            id=_transfer_id("prepayment-fee", repayment_id),
-            debit_account_id=loan.borrower_account_id,
-            credit_account_id=platform_account("platform_fee_income", currency).id,
-            amount=fee, currency=currency, code="prepayment_fee", reference=f"loan:{loan.pk}",
-            linked=True))
-    last = transfers[-1]
-    transfers[-1] = NewTransfer(**{**{f: getattr(last, f) for f in last.__dataclass_fields__},
-                                   "linked": False})
-    outcomes = transfers_create(transfers)
-    if any(o.result == "exceeds_credits" for o in outcomes):
-        raise PuhuiError(errors.INSUFFICIENT_FUNDS)
-    if any(o.result not in ("ok", "exists") for o in outcomes):
-        raise RuntimeError(f"prepayment refused by the ledger: {outcomes}")
-    Note.objects.bulk_update(notes, ["principal_received_fen"])
+    transfers = notes_pay(loan=loan, notes=notes, principal=parts, income=[0] * len(notes),
+                          key=("prepayment", repayment_id), code="prepayment")
+    transfers += platform_fee(loan=loan, amount_fen=fee, key=("prepayment-fee", repayment_id),
+                              code="prepayment_fee")
+    ledger_move(transfers, insufficient=errors.INSUFFICIENT_FUNDS)
     repayment = Repayment.objects.create(
         id=repayment_id, loan=loan, amount_fen=principal_fen + fee,
         kind="prepay_shorten" if shorten_term else "prepay_lower",
@@ -267,3 +216,48 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     audit_record(actor=user, action="loan.prepaid_in_part", subject=f"loan:{loan.pk}",
                  principal_fen=principal_fen, shorten_term=shorten_term)
     return repayment
+
+
+# --- money to the notes, in one linked ledger batch -------------------------------------------
+
+
+def notes_pay(*, loan: Loan, notes: list[Note], principal: list[int], income: list[int],
+              key: tuple, code: str) -> list[NewTransfer]:
+    """Credit each note's investor with its principal and income (interest, penalty) from the
+    borrower's wallet, and count them on the notes (saved here; the ledger batch follows in
+    the same transaction)."""
+    currency = loan.listing.application.product.currency
+    transfers = []
+    for note, back, earned in zip(notes, principal, income, strict=True):
+        note.principal_received_fen += back
+        note.interest_received_fen += earned
+        if back + earned:
+            transfers.append(NewTransfer(
+                id=_transfer_id(*key, note.pk), debit_account_id=loan.borrower_account_id,
+                credit_account_id=wallet_for(owner=note.investor.ledger_owner,
+                                             kind="investor_wallet", currency=currency).id,
+                amount=back + earned, currency=currency, code=code,
+                reference=f"note:{note.pk}"))
+    Note.objects.bulk_update(notes, ["principal_received_fen", "interest_received_fen"])
+    return transfers
+
+
+def platform_fee(*, loan: Loan, amount_fen: int, key: tuple, code: str) -> list[NewTransfer]:
+    if not amount_fen:
+        return []
+    currency = loan.listing.application.product.currency
+    return [NewTransfer(id=_transfer_id(*key), debit_account_id=loan.borrower_account_id,
+                        credit_account_id=platform_account("platform_fee_income", currency).id,
+                        amount=amount_fen, currency=currency, code=code,
+                        reference=f"loan:{loan.pk}")]
+
+
+def ledger_move(transfers: list[NewTransfer], *, insufficient: ErrorCode) -> None:
+    """Move it all or nothing; a wallet without the money is the caller's error."""
+    if not transfers:
+        return
+    outcomes = transfers_create(linked_chain(transfers))
+    if any(o.result == "exceeds_credits" for o in outcomes):
+        raise PuhuiError(insufficient)
+    if any(o.result not in ("ok", "exists", "linked_event_failed") for o in outcomes):
+        raise RuntimeError(f"refused by the ledger: {outcomes}")

@@ -25,7 +25,7 @@ from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor, money_quantize, money_split, money_to_minor
 from puhui.core.workdays import Calendar, CalendarFallbackWarning, add_working_days
 from puhui.ledger.models import Account, NormalBalance
-from puhui.ledger.services import NewTransfer, account_create, transfers_create
+from puhui.ledger.services import NewTransfer, account_create, linked_chain, transfers_create
 from puhui.lending import errors
 from puhui.lending.models import (
     ApplicationStatus,
@@ -546,15 +546,12 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> L
                 moves.append((f"payee-{index}:{payee['name']}", mirror.id, amount,
                               "entrusted_payment"))
     moves.append(("disburse", borrower.id, payable - sum(to_payees), "disbursement"))
-    disbursement = [
+    disbursement = linked_chain([
         NewTransfer(id=_transfer_id(key, loan.pk), debit_account_id=listing.escrow_account_id,
                     credit_account_id=credit, amount=amount, currency=currency, code=code,
-                    reference=f"loan:{loan.pk}", linked=index < len(moves) - 1)
-        for index, (key, credit, amount, code) in enumerate(moves) if amount
-    ]
-    last = disbursement[-1]
-    disbursement[-1] = NewTransfer(**{**{f: getattr(last, f) for f in
-                                         last.__dataclass_fields__}, "linked": False})
+                    reference=f"loan:{loan.pk}")
+        for key, credit, amount, code in moves if amount
+    ])
     outcomes = transfers_create(disbursement)
     if any(o.result not in ("ok", "exists") for o in outcomes):
         raise RuntimeError(f"disbursement refused by the ledger: {outcomes}")
