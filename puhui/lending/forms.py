@@ -18,6 +18,8 @@ class ApplicationForm(forms.Form):
                                 decimal_places=2)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600)
     method = forms.ChoiceField(label=_("Repayment method"), choices=RepaymentMethod.choices)
+    grace_months = forms.IntegerField(label=_("Grace period: months of interest only"),
+                                      min_value=0, max_value=60, initial=0, required=False)
     purpose_category = forms.ChoiceField(label=_("Purpose"), choices=[
         ("inventory", _("Inventory and materials")), ("equipment", _("Equipment")),
         ("payroll", _("Payroll")), ("expansion", _("Expansion")), ("other", _("Other"))])

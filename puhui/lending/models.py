@@ -82,6 +82,7 @@ class LoanApplication(models.Model):
     amount_fen = models.BigIntegerField()
     term_months = models.PositiveSmallIntegerField()
     method = models.CharField(max_length=20, choices=RepaymentMethod.choices)
+    grace_months = models.PositiveSmallIntegerField(default=0)  # interest-only months first
     purpose_category = models.CharField(max_length=40)
     purpose_description = models.TextField()
     planned_payees = models.JSONField(default=list)  # [{"name", "amount_fen"}]

@@ -179,6 +179,7 @@ def application_submit(
     purpose_category: str,
     purpose_description: str,
     planned_payees: Sequence[dict[str, Any]] = (),
+    grace_months: int = 0,
 ) -> LoanApplication:
     """Apply for a loan; every pre-approval check runs and is recorded with its rule id.
 
@@ -198,6 +199,11 @@ def application_submit(
         problems.append(f"the term must be one of {product.terms_months} months")
     if method not in product.methods:
         problems.append(f"the method must be one of {', '.join(product.methods)}")
+    if not 0 <= grace_months <= product.grace_months_max or (
+        grace_months and (grace_months >= term_months or method == RepaymentMethod.BULLET)
+    ):
+        problems.append(f"the grace period must be 0 to {product.grace_months_max} months, "
+                        "shorter than the term, and not on a bullet loan")
     payees_fen = sum(money_to_minor(p["amount"], product.currency) for p in planned_payees)
     if payees_fen > amount_fen:
         problems.append("planned payees add up to more than the amount")
@@ -225,7 +231,8 @@ def application_submit(
     passed = all(check.passed for check in checks)
     application = LoanApplication.objects.create(
         enterprise=enterprise, product=product, amount_fen=amount_fen,
-        term_months=term_months, method=method, purpose_category=purpose_category,
+        term_months=term_months, method=method, grace_months=grace_months,
+        purpose_category=purpose_category,
         purpose_description=purpose_description,
         planned_payees=[{"name": p["name"],
                          "amount_fen": money_to_minor(p["amount"], product.currency)}
@@ -497,6 +504,7 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> L
         amount=money_from_minor(principal_fen, currency), rate_annual=listing.rate_annual,
         months=application.term_months, method=application.method, start=value_date,
         currency=currency, fee_per_period=fee_per_period,
+        grace_months=application.grace_months,
         upfront_fee=money_from_minor(upfront_fee, currency),
         calendar=Calendar(product.calendar),
     )

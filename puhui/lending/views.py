@@ -56,7 +56,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 amount=data["amount"], term_months=data["term_months"], method=data["method"],
                 purpose_category=data["purpose_category"],
                 purpose_description=data["purpose_description"],
-                planned_payees=form.planned_payees())
+                planned_payees=form.planned_payees(), grace_months=data["grace_months"] or 0)
         except PuhuiError as error:
             form_error(form, error)
         else:

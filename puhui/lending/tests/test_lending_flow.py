@@ -223,3 +223,24 @@ def test_close_of_business_closes_listings_whose_window_ended():
     assert listing.status == ListingStatus.FAILED
     wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
     assert wallet.balance_available == 10_000 * YUAN
+
+
+def test_a_grace_period_gives_interest_only_months_first():
+    product = product_new(grace_months_max=3)
+    listing = listing_new(amount="1200", product=product, term_months=6,
+                          method="equal-principal", grace_months=2)
+    bid_place(investor=investor_with_money(5_000 * YUAN), listing=listing,
+              amount=Decimal("1200"), bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    principals = [i.principal_fen for i in listing.loan.installments.order_by("number")]
+    assert principals == [0, 0, 300 * YUAN, 300 * YUAN, 300 * YUAN, 300 * YUAN]
+
+
+def test_a_grace_period_beyond_the_product_is_refused():
+    enterprise = admitted_enterprise()
+    with pytest.raises(PuhuiError) as caught:
+        application_submit(user=enterprise.representative, enterprise=enterprise,
+                           product=product_new(grace_months_max=1), amount=Decimal("10000"),
+                           term_months=6, method="equal-principal", purpose_category="x",
+                           purpose_description="x", grace_months=2)
+    assert "grace period" in str(caught.value)
