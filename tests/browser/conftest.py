@@ -121,11 +121,12 @@ def sign_in(page, server: str, username: str, password: str) -> None:
     page.get_by_test_id("username").fill(username)
     page.get_by_test_id("password").fill(password)
     page.get_by_test_id("login").click()
-    page.wait_for_load_state()
+    # wait for the navigation itself: the next page is the second step or a home page
+    page.wait_for_url(lambda url: not url.endswith("/login/"))
     if page.url.endswith("/login/totp/"):
         secret = page.get_by_test_id("totp-secret")
         if secret.count():
             _TOTP_SECRETS[username] = secret.inner_text()
         page.locator("input[name=code]").fill(_totp_code(username))
         page.get_by_test_id("totp-submit").click()
-        page.wait_for_load_state()
+        page.wait_for_url(lambda url: "/login/" not in url)

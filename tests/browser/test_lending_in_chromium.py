@@ -23,6 +23,7 @@ def password(username: str) -> str:
 def as_user(page, server: str, username: str) -> None:
     if page.get_by_test_id("logout").count():
         page.get_by_test_id("logout").click()
+        page.wait_for_url(f"{server}/login/")
     sign_in(page, server, username, password(username))
 
 
