@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench data clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ lint: install
 
 bench: install
 	$(BIN)/puhui bench ledger
+
+# The public credit data (US SBA loans, German credit), by pinned version and checksum.
+data: install
+	$(BIN)/puhui credit fetch-data
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "puhui.ledger",
     "puhui.custody",
     "puhui.lending",
+    "puhui.credit",
     "puhui.web",
 ]
 
