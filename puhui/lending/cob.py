@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from puhui.lending.models import CobRun, LoanStatus
-from puhui.rulebook.selectors import rulebook_in_force
+from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,10 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
     if not 0 <= partition < partitions:
         raise ValueError("partition must be in 0 … partitions − 1")
     book = rulebook_in_force(on=business_date)
-    rules = book.collections
-    default_after = rules.default_after_days_past_due if rules else 90
-    remind_before = rules.reminder_days_before_due if rules else 3
-    milestones = list(rules.overdue_reminder_days) if rules else [1]
+    rules = rulebook_section(book, "collections")
+    default_after = rules.default_after_days_past_due
+    remind_before = rules.reminder_days_before_due
+    milestones = list(rules.overdue_reminder_days)
     milestone_marks = ", ".join(["%s"] * len(milestones))
     day = _date_param()
     mine = "l.id %% %s = %s"

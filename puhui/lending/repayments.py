@@ -64,6 +64,17 @@ def loan_quote(loan: Loan, today: date | None = None) -> Quote:
     return Quote(regular, payoff, prepay_fee)
 
 
+def _loan_locked_for_payment(*, user: User, loan: Loan) -> Loan:
+    """Lock the loan; only its borrower pays, and only while it is open."""
+    loan = Loan.objects.select_for_update(of=("self",)).select_related(
+        "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
+    if loan.listing.application.enterprise.representative_id != user.pk:
+        raise PuhuiError(errors.NOT_YOUR_LOAN)
+    if loan.status not in OPEN_STATUSES:
+        raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
+    return loan
+
+
 @transaction.atomic
 def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uuid.UUID,
                    prepay: bool = False, today: date | None = None) -> Repayment:
@@ -71,13 +82,8 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     if existing is not None:
         return existing
     today = today or timezone.localdate()
-    loan = Loan.objects.select_for_update(of=("self",)).select_related(
-        "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
+    loan = _loan_locked_for_payment(user=user, loan=loan)
     application = loan.listing.application
-    if application.enterprise.representative_id != user.pk:
-        raise PuhuiError(errors.NOT_YOUR_LOAN)
-    if loan.status not in OPEN_STATUSES:
-        raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
     product = application.product
     currency = product.currency
     amount_fen = money_to_minor(amount, currency)
@@ -152,13 +158,8 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     if existing is not None:
         return existing
     today = today or timezone.localdate()
-    loan = Loan.objects.select_for_update(of=("self",)).select_related(
-        "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
+    loan = _loan_locked_for_payment(user=user, loan=loan)
     application = loan.listing.application
-    if application.enterprise.representative_id != user.pk:
-        raise PuhuiError(errors.NOT_YOUR_LOAN)
-    if loan.status not in OPEN_STATUSES:
-        raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
     if loan.method == "bullet":
         raise PuhuiError(errors.PARTIAL_PREPAYMENT_METHOD)
     product = application.product

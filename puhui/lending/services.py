@@ -44,7 +44,7 @@ from puhui.lending.schedules import schedule_all_in_rate, schedule_build
 from puhui.parties.models import Enterprise, InvestorProfile, OperatorDuty, ReviewStatus, Role, User
 from puhui.parties.services import require_duty
 from puhui.rulebook.schema import Rulebook
-from puhui.rulebook.selectors import rulebook_in_force
+from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 from puhui.rulebook.services import rule_evaluation_record
 
 LEDGER_NAMESPACE = uuid.UUID("5a0f2c1e-7b3d-4e8a-9c6f-1d2e3f4a5b6c")
@@ -309,7 +309,7 @@ def listing_open(*, application: LoanApplication, operator: User) -> Listing:
         raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
                          action="listed")
     book = rulebook_in_force()
-    days = book.fundraising.max_working_days if book.fundraising else 20
+    days = rulebook_section(book, "fundraising").max_working_days
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
         closes_on = add_working_days(timezone.localdate(), days,

@@ -44,7 +44,7 @@ from puhui.parties.models import (
     TotpDevice,
     User,
 )
-from puhui.rulebook.selectors import rulebook_in_force, size_class_evaluate
+from puhui.rulebook.selectors import rulebook_in_force, rulebook_section, size_class_evaluate
 from puhui.rulebook.services import rule_evaluation_record
 
 TOKEN_PREFIX = "phk_"  # noqa: S105 (a marker, not a secret)
@@ -313,7 +313,7 @@ def investor_submit(
     identity: dict[str, Any] = {}
     if person:
         number, birth = resident_id_validate(resident_id)
-        minimum = book.investors.minimum_age_years if book.investors else 0
+        minimum = rulebook_section(book, "investors").minimum_age_years
         age = age_on(birth, timezone.localdate())
         rule_evaluation_record(
             rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,

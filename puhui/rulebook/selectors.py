@@ -72,7 +72,8 @@ def rulebook_in_force(*, rulebook_id: str | None = None, on: date | None = None)
     raise PuhuiError(NO_RULEBOOK_IN_FORCE, rulebook=rulebook_id, on=on.isoformat())
 
 
-def _section(book: Rulebook, name: str) -> Any:
+def rulebook_section(book: Rulebook, name: str) -> Any:
+    """A section the caller cannot do without; its absence is an error naming it."""
     section = getattr(book, name)
     if section is None:
         raise PuhuiError(RULEBOOK_SECTION_MISSING, rulebook=book.key, section=name)
@@ -121,7 +122,7 @@ def size_class_evaluate(
     Micro: below any small bound. A figure the rule needs and that is missing is an error.
     """
     book = rulebook or rulebook_in_force()
-    table = _section(book, "size_classes")
+    table = rulebook_section(book, "size_classes")
     rule: Industry | None = table.industries.get(industry)
     if rule is None:
         raise PuhuiError(UNKNOWN_INDUSTRY, industry=industry,
