@@ -182,3 +182,9 @@ PUHUI_RULEBOOK = os.environ.get("PUHUI_RULEBOOK", "cn-2016")
 PUHUI_CUSTODIAN_URL = os.environ.get("PUHUI_CUSTODIAN_URL", "http://127.0.0.1:8100")
 PUHUI_CUSTODIAN_SECRET = os.environ.get("PUHUI_CUSTODIAN_SECRET") or (
     "development-custodian-secret" if DEBUG else "")
+
+# Lending's pluggable checks: the credit engine decides on every application; the exposure
+# check across platforms is local-only until a shared registry is configured.
+PUHUI_CREDIT_EVALUATOR = os.environ.get("PUHUI_CREDIT_EVALUATOR",
+                                        "puhui.credit.services.credit_evaluate")
+PUHUI_EXPOSURE_CHECK = os.environ.get("PUHUI_EXPOSURE_CHECK", "")

@@ -7,10 +7,12 @@ loans carry short terms), so only ``real_estate`` (Term ≥ 240 months) is kept;
 disbursed after 2010 have immature outcomes and are left out of development data.
 """
 
+import csv
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TextIO
 
 # NAICS two-digit sectors onto the 16 industries of the size-class table.
 NAICS_TO_INDUSTRY = {
@@ -27,20 +29,34 @@ LAST_MATURE_DISBURSEMENT_YEAR = 2010
 
 @dataclass(frozen=True)
 class Features:
+    """The features puhui can supply for its own applications and the SBA loans supply too:
+    the columns of the model shipped with puhui. puhui's loans are term loans of at most a few
+    years, so ``revolving`` and ``real_estate`` (Term ≥ 240 months) are false for them."""
+
     industry: str
     employees: int
-    enterprise_age_years: int | None  # None: unknown (SBA gives new vs existing only)
-    new_business: bool
-    urban: str  # urban | rural | unknown
-    amount_yuan_or_dollars: Decimal
-    real_estate: bool
+    new_business: bool  # under two years old (the SBA's NewExist = 2)
+    amount_dollars: Decimal  # puhui: yuan × the rulebook's credit_policy.model_dollars_per_yuan
     revolving: bool
-    low_doc: bool
-    guaranteed_share: Decimal  # SBA guarantee ÷ approved amount; 0 on puhui
-    state_or_region: str
+    real_estate: bool
 
     def as_row(self) -> dict[str, object]:
-        return asdict(self)
+        """Model input: flags as 0/1, amounts as numbers."""
+        row = asdict(self)
+        for name in ("new_business", "revolving", "real_estate"):
+            row[name] = int(row[name])
+        row["amount_dollars"] = float(self.amount_dollars)  # a model input, not money
+        return row
+
+
+FEATURE_LABELS = {
+    "industry": ("Industry", "行业"),
+    "employees": ("Number of employees", "员工人数"),
+    "new_business": ("Business under two years old", "成立不满两年"),
+    "amount_dollars": ("Amount asked for", "申请金额"),
+    "revolving": ("Revolving credit line", "循环授信"),
+    "real_estate": ("Backed by real estate", "不动产担保"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,23 +89,13 @@ def _disbursement_year(text: str) -> int | None:
 
 def sba_features(row: dict[str, str]) -> Features:
     naics = (row.get("NAICS") or "").strip()
-    approved = _money(row.get("GrAppv", ""))
-    guaranteed = _money(row.get("SBA_Appv", ""))
-    term = int(row.get("Term") or 0)
-    urban = {"1": "urban", "2": "rural"}.get((row.get("UrbanRural") or "").strip(), "unknown")
     return Features(
         industry=NAICS_TO_INDUSTRY.get(naics[:2], "other"),
         employees=int(row.get("NoEmp") or 0),
-        enterprise_age_years=None,
         new_business=(row.get("NewExist") or "").strip() == "2",
-        urban=urban,
-        amount_yuan_or_dollars=approved,
-        real_estate=term >= 240,
+        amount_dollars=_money(row.get("GrAppv", "")),
         revolving=(row.get("RevLineCr") or "").strip() == "Y",
-        low_doc=(row.get("LowDoc") or "").strip() == "Y",
-        guaranteed_share=(guaranteed / approved).quantize(Decimal("0.0001"))
-        if approved else Decimal(0),
-        state_or_region=(row.get("State") or "").strip() or "unknown",
+        real_estate=int(row.get("Term") or 0) >= 240,
     )
 
 
@@ -110,14 +116,28 @@ def sba_labelled(rows: Iterable[dict[str, str]], *, max_approval_year: int | Non
         yield Labelled(sba_features(row), status == "CHGOFF", approval_year)
 
 
-def enterprise_features(*, industry: str, employees: int, founded_on: date, region: str,
-                        amount_yuan: Decimal, today: date) -> Features:
+def enterprise_features(*, industry: str, employees: int, founded_on: date,
+                        amount_yuan: Decimal, dollars_per_yuan: Decimal, today: date
+                        ) -> Features:
     """The same features from a puhui enterprise and its application."""
-    age = today.year - founded_on.year - ((today.month, today.day)
-                                          < (founded_on.month, founded_on.day))
-    return Features(
-        industry=industry, employees=employees, enterprise_age_years=age,
-        new_business=age < 2, urban="unknown", amount_yuan_or_dollars=amount_yuan,
-        real_estate=False, revolving=False, low_doc=False, guaranteed_share=Decimal(0),
-        state_or_region=region,
-    )
+    age_years = today.year - founded_on.year - ((today.month, today.day)
+                                                < (founded_on.month, founded_on.day))
+    return Features(industry=industry, employees=employees, new_business=age_years < 2,
+                    amount_dollars=(amount_yuan * dollars_per_yuan).quantize(Decimal("0.01")),
+                    revolving=False, real_estate=False)
+
+
+def sba_features_export(rows: Iterable[dict[str, str]], out: TextIO, *,
+                        max_approval_year: int | None) -> int:
+    """Write the development rows as a CSV of the shipped features plus ``approval_year`` and
+    ``outcome`` (``bad``/``good``): the file ``puhui credit train`` makes the shipped model
+    from. Returns the rows written."""
+    columns = [f.name for f in fields(Features)]
+    writer = csv.DictWriter(out, fieldnames=[*columns, "approval_year", "outcome"])
+    writer.writeheader()
+    written = 0
+    for item in sba_labelled(rows, max_approval_year=max_approval_year):
+        writer.writerow(item.features.as_row() | {"approval_year": item.approval_year,
+                                                  "outcome": "bad" if item.bad else "good"})
+        written += 1
+    return written

@@ -112,35 +112,22 @@ class Check:
     detail: str
 
 
+@dataclass(frozen=True)
+class CreditOutcome:
+    checks: list[Check]
+    summary: dict[str, Any]  # grade, pd, rate_annual, limit_fen, score, reasons, model_version
+
+
 class CreditEvaluator(Protocol):
-    def __call__(self, *, enterprise: Enterprise, amount_fen: int,
-                 rulebook: Rulebook) -> list[Check]: ...
+    """``PUHUI_CREDIT_EVALUATOR``: knock-outs and the credit decision for a new application
+    (``puhui.credit.services.credit_evaluate``)."""
+
+    def __call__(self, *, application: LoanApplication, rulebook: Rulebook) -> CreditOutcome: ...
 
 
 class ExposureCheck(Protocol):
     def __call__(self, *, enterprise: Enterprise, amount_fen: int,
                  rulebook: Rulebook) -> list[Check]: ...
-
-
-def credit_rule_based(*, enterprise: Enterprise, amount_fen: int,
-                      rulebook: Rulebook) -> list[Check]:
-    """The simple evaluator used until the credit engine lands: age and revenue multiple."""
-    policy = rulebook.credit_policy
-    if policy is None:
-        return [Check("credit_policy", False, "the rulebook has no credit policy")]
-    today = timezone.localdate()
-    founded = enterprise.founded_on
-    months = (today.year - founded.year) * 12 + today.month - founded.month
-    revenue_fen = int(enterprise.revenue_wan * 10_000 * 100)
-    limit_fen = int(revenue_fen * policy.max_amount_to_annual_revenue)
-    return [
-        Check("credit_policy.min_enterprise_age_months",
-              months >= policy.min_enterprise_age_months,
-              f"founded {months} months ago; at least {policy.min_enterprise_age_months}"),
-        Check("credit_policy.max_amount_to_annual_revenue", amount_fen <= limit_fen,
-              f"{_money(amount_fen)} against a limit of {_money(limit_fen)} "
-              f"({policy.max_amount_to_annual_revenue} × annual revenue)"),
-    ]
 
 
 def exposure_local_only(*, enterprise: Enterprise, amount_fen: int,
@@ -150,16 +137,22 @@ def exposure_local_only(*, enterprise: Enterprise, amount_fen: int,
                   "no shared credit registry is configured: checked on this platform only")]
 
 
-def _plugin(setting: str, default: Callable[..., list[Check]]) -> Callable[..., list[Check]]:
+def _plugin(setting: str, default: Callable[..., Any] | None = None) -> Callable[..., Any]:
     path = getattr(settings, setting, "")
-    return import_string(path) if path else default
+    if not path and default is None:
+        raise RuntimeError(f"settings.{setting} must name a function")
+    return import_string(path) if path else default  # type: ignore[return-value]
 
 
-def outstanding_fen(enterprise: Enterprise) -> int:
-    """What the enterprise owes or is raising on this platform (applications in play)."""
+def outstanding_fen(enterprise: Enterprise, *, excluding: LoanApplication | None = None) -> int:
+    """What the enterprise owes or is raising on this platform (applications in play), apart
+    from ``excluding`` (the application being evaluated)."""
     live = [ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED, ApplicationStatus.APPROVED,
             ApplicationStatus.LISTED]
-    total = (LoanApplication.objects.filter(enterprise=enterprise, status__in=live)
+    in_play = LoanApplication.objects.filter(enterprise=enterprise, status__in=live)
+    if excluding is not None:
+        in_play = in_play.exclude(pk=excluding.pk)
+    total = (in_play
              .aggregate(total=Sum("amount_fen"))["total"])
     return int(total or 0)
 
@@ -211,24 +204,6 @@ def application_submit(
         raise PuhuiError(errors.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
 
     book = rulebook_in_force()
-    checks = [
-        Check("admittance.approved", enterprise.status == ReviewStatus.APPROVED,
-              f"enterprise admittance: {enterprise.status}"),
-    ]
-    if book.size_classes:
-        checks.append(Check("size_classes.admitted",
-                            enterprise.size_class in book.size_classes.admitted,
-                            f"size class {enterprise.size_class}"))
-    if book.borrowing_caps:
-        cap = money_to_minor(book.borrowing_caps.legal_person.per_platform, product.currency)
-        after = outstanding_fen(enterprise) + amount_fen
-        checks.append(Check("borrowing_caps.legal_person.per_platform", after <= cap,
-                            f"outstanding after this loan {_money(after)}; cap {_money(cap)}"))
-    evaluator = _plugin("PUHUI_CREDIT_EVALUATOR", credit_rule_based)
-    exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)
-    checks += evaluator(enterprise=enterprise, amount_fen=amount_fen, rulebook=book)
-    checks += exposure(enterprise=enterprise, amount_fen=amount_fen, rulebook=book)
-    passed = all(check.passed for check in checks)
     application = LoanApplication.objects.create(
         enterprise=enterprise, product=product, amount_fen=amount_fen,
         term_months=term_months, method=method, grace_months=grace_months,
@@ -237,11 +212,20 @@ def application_submit(
         planned_payees=[{"name": p["name"],
                          "amount_fen": money_to_minor(p["amount"], product.currency)}
                         for p in planned_payees],
-        checks=[asdict(check) for check in checks],
-        status=ApplicationStatus.SUBMITTED if passed else ApplicationStatus.REFUSED,
-        decision_reasons="" if passed else "; ".join(
-            f"{c.rule_id}: {c.detail}" for c in checks if not c.passed),
     )
+    checks = [Check("admittance.approved", enterprise.status == ReviewStatus.APPROVED,
+                    f"enterprise admittance: {enterprise.status}")]
+    credit = _plugin("PUHUI_CREDIT_EVALUATOR")(application=application, rulebook=book)
+    checks += credit.checks
+    exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)
+    checks += exposure(enterprise=enterprise, amount_fen=amount_fen, rulebook=book)
+    passed = all(check.passed for check in checks)
+    application.checks = [asdict(check) for check in checks]
+    application.credit = credit.summary
+    application.status = ApplicationStatus.SUBMITTED if passed else ApplicationStatus.REFUSED
+    application.decision_reasons = "" if passed else "; ".join(
+        f"{c.rule_id}: {c.detail}" for c in checks if not c.passed)
+    application.save(update_fields=["checks", "credit", "status", "decision_reasons"])
     for check in checks:
         rule_evaluation_record(
             rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,

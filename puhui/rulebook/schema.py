@@ -163,10 +163,30 @@ class Disclosure(Strict):
     major_event_hours: int = Field(ge=1, le=720)
 
 
+class CreditGrade(Strict):
+    id: str = Field(pattern=r"^[A-Z][+-]?$")
+    max_pd: ExactDecimal = Field(gt=0, le=1)
+    rate_spread: ExactDecimal = Field(ge=0, lt=1)
+    limit_share: ExactDecimal = Field(ge=0, le=1)  # of revenue × max_amount_to_annual_revenue
+    approve: bool
+
+
 class CreditPolicy(Strict):
     source: str
     min_enterprise_age_months: int = Field(ge=0, le=600)
     max_amount_to_annual_revenue: ExactDecimal = Field(gt=0, le=10)
+    base_rate_annual: ExactDecimal = Field(gt=0, lt=1)
+    # Applying a model trained on US dollar amounts (the SBA loans) to yuan amounts.
+    model_dollars_per_yuan: ExactDecimal = Field(gt=0)
+    knock_out_flags: list[Literal["blacklisted", "fake_information", "fraud"]]
+    grades: list[CreditGrade] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _grades_ordered(self) -> "CreditPolicy":
+        bounds = [grade.max_pd for grade in self.grades]
+        if bounds != sorted(set(bounds)) or bounds[-1] != 1:
+            raise ValueError("grades must have rising max_pd, the last one 1")
+        return self
 
 
 class DpdBucket(Strict):

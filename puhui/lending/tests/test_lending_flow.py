@@ -63,8 +63,12 @@ def test_an_application_records_each_check_with_its_rule_id():
         "admittance.approved", "size_classes.admitted",
         "borrowing_caps.legal_person.per_platform", "credit_policy.min_enterprise_age_months",
         "credit_policy.max_amount_to_annual_revenue", "borrowing_caps.legal_person.all_platforms",
+        "credit_policy.knock_out_flags.blacklisted", "credit_policy.knock_out_flags.fraud",
+        "credit_policy.knock_out_flags.fake_information",
+        f"credit_policy.grades.{application.credit['grade']}",
     }
-    assert RuleEvaluation.objects.filter(subject=application.subject).count() == 6
+    assert application.credit["model_version"]  # the shipped model decided
+    assert RuleEvaluation.objects.filter(subject=application.subject).count() == 10
 
 
 def test_failed_checks_refuse_the_application_with_reasons():

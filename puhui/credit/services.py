@@ -1,0 +1,211 @@
+"""Writes for credit: the model registry (register, activate), flags, and the evaluator lending
+calls for every application (``PUHUI_CREDIT_EVALUATOR`` names ``credit_evaluate``).
+
+An evaluation runs the knock-out rules first (each with its rulebook rule id), then scores with
+the active model, grades the PD on the rulebook's bands, prices (base rate + grade spread,
+never above the rulebook's ceiling) and sets a limit (revenue × the policy's multiple × the
+grade's share, within the per-platform cap and the product). Without an active model an
+application is refused with that reason: never a silent pass.
+"""
+
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from puhui.audit.services import audit_record
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_from_minor, money_to_minor
+from puhui.credit import errors
+from puhui.credit.features import enterprise_features
+from puhui.credit.models import CreditDecision, CreditFlag, CreditModel, ModelKind
+from puhui.credit.scoring import LoadedModel, Scored, model_loaded
+from puhui.lending.models import LoanApplication
+from puhui.lending.services import Check, CreditOutcome, outstanding_fen
+from puhui.parties.models import Enterprise, OperatorDuty, User
+from puhui.parties.services import require_duty
+from puhui.rulebook.schema import CreditGrade, Rulebook
+from puhui.rulebook.selectors import rulebook_section
+
+PD_PLACES = Decimal("0.000001")
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def model_register(*, artifact: dict[str, Any], name: str) -> CreditModel:
+    """Store an artifact under its version; registering the same artifact again is a no-op."""
+    existing = CreditModel.objects.filter(version=artifact["version"]).first()
+    if existing:
+        return existing
+    return CreditModel.objects.create(version=artifact["version"], name=name,
+                                      artifact=artifact,
+                                      data_sha256=artifact["data"]["sha256"])
+
+
+def _model_fits_puhui(model: CreditModel) -> list[str]:
+    from puhui.credit.features import Features
+
+    supplied = set(Features.__dataclass_fields__)
+    columns = model.artifact["columns"]
+    return sorted(set(columns["numerical"]) | set(columns["categorical"]) - supplied)
+
+
+@transaction.atomic
+def model_activate(*, model: CreditModel, operator: User | None, decides: str) -> CreditModel:
+    """Make ``model`` the one that decides, with ``decides`` (scorecard or challenger) as the
+    deciding model. A model needing columns puhui cannot supply is refused."""
+    if operator is not None:
+        require_duty(operator, OperatorDuty.RISK_OFFICER)
+    if decides not in ModelKind.values:
+        raise PuhuiError(errors.MODEL_KIND_UNKNOWN, kind=decides)
+    missing = _model_fits_puhui(model)
+    if missing:
+        raise PuhuiError(errors.MODEL_NEEDS_COLUMNS, columns=", ".join(missing))
+    CreditModel.objects.select_for_update().filter(active=True).update(active=False)
+    model.active, model.decides = True, decides
+    model.activated_by, model.activated_at = operator, timezone.now()
+    model.save(update_fields=["active", "decides", "activated_by", "activated_at"])
+    audit_record(actor=operator, action="credit_model.activated",
+                 subject=f"credit-model:{model.version}", decides=decides)
+    return model
+
+
+def model_active() -> tuple[CreditModel, LoadedModel] | None:
+    row = CreditModel.objects.filter(active=True).only("version", "decides").first()
+    if row is None:
+        return None
+    version = row.version
+    loaded = model_loaded(version, lambda: CreditModel.objects.get(version=version).artifact)
+    return row, loaded
+
+
+@transaction.atomic
+def flag_record(*, enterprise: Enterprise, kind: str, evidence: str,
+                operator: User) -> CreditFlag:
+    require_duty(operator, OperatorDuty.RISK_OFFICER)
+    if not evidence.strip():
+        raise PuhuiError(errors.FLAG_EVIDENCE_REQUIRED)
+    flag = CreditFlag.objects.create(enterprise=enterprise, kind=kind, evidence=evidence,
+                                     recorded_by=operator)
+    audit_record(actor=operator, action="credit_flag.recorded",
+                 subject=f"enterprise:{enterprise.pk}", kind=kind)
+    return flag
+
+
+# --- the evaluator ----------------------------------------------------------------------------
+
+
+def _months_since(founded: date, today: date) -> int:
+    return (today.year - founded.year) * 12 + today.month - founded.month - (
+        today.day < founded.day)
+
+
+def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date
+               ) -> list[Check]:
+    """The policy rules that refuse before any score, each under its rulebook rule id."""
+    enterprise, currency = application.enterprise, application.product.currency
+    policy = rulebook_section(rulebook, "credit_policy")
+    flags = set(CreditFlag.objects.filter(enterprise=enterprise, lifted_at__isnull=True)
+                .values_list("kind", flat=True))
+    checks = [Check(f"credit_policy.knock_out_flags.{kind}", kind not in flags,
+                    "recorded on this enterprise" if kind in flags else "none recorded")
+              for kind in policy.knock_out_flags]
+    sizes = rulebook_section(rulebook, "size_classes")
+    checks.append(Check("size_classes.admitted", enterprise.size_class in sizes.admitted,
+                        f"size class {enterprise.size_class}"))
+    cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.per_platform,
+                         currency)
+    after = outstanding_fen(enterprise, excluding=application) + application.amount_fen
+    checks.append(Check("borrowing_caps.legal_person.per_platform", after <= cap,
+                        f"outstanding after this loan {_money(after, currency)}; "
+                        f"cap {_money(cap, currency)}"))
+    months = _months_since(enterprise.founded_on, today)
+    checks.append(Check("credit_policy.min_enterprise_age_months",
+                        months >= policy.min_enterprise_age_months,
+                        f"founded {months} months ago; at least "
+                        f"{policy.min_enterprise_age_months}"))
+    return checks
+
+
+def _money(fen: int, currency: str) -> str:
+    return f"{money_from_minor(fen, currency):,} {currency}"
+
+
+def grade_for(pd_: Decimal, grades: list[CreditGrade]) -> CreditGrade:
+    return next(grade for grade in grades if pd_ <= grade.max_pd)
+
+
+def price_for(grade: CreditGrade, rulebook: Rulebook) -> Decimal:
+    policy = rulebook_section(rulebook, "credit_policy")
+    ceiling = rulebook_section(rulebook, "pricing").annual_rate_ceiling
+    return min(policy.base_rate_annual + grade.rate_spread, ceiling)
+
+
+def limit_for(*, enterprise: Enterprise, grade: CreditGrade, rulebook: Rulebook,
+              amount_max_fen: int, currency: str, outstanding: int) -> int:
+    policy = rulebook_section(rulebook, "credit_policy")
+    revenue_fen = money_to_minor(enterprise.revenue_wan * 10_000, currency)
+    by_revenue = int((revenue_fen * policy.max_amount_to_annual_revenue * grade.limit_share)
+                     .to_integral_value(ROUND_DOWN))
+    cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.per_platform,
+                         currency)
+    return max(0, min(by_revenue, cap - outstanding, amount_max_fen))
+
+
+def _reasons_json(scored: Scored) -> list[dict[str, Any]]:
+    return [reason.__dict__ for reason in scored.reasons]
+
+
+def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook) -> CreditOutcome:
+    """The evaluator lending calls: knock-outs, score, grade, price, limit, reason codes; the
+    decision is recorded (with the model version) whatever it is."""
+    enterprise, currency = application.enterprise, application.product.currency
+    today = timezone.localdate()
+    checks = knock_outs(application=application, rulebook=rulebook, today=today)
+    summary: dict[str, Any] = {}
+    decision = CreditDecision(subject=application.subject, enterprise=enterprise,
+                              amount_fen=application.amount_fen, passed=False,
+                              knock_outs=[c.__dict__ for c in checks])
+    active = model_active()
+    if not all(check.passed for check in checks):
+        pass  # knocked out: no score is needed or shown
+    elif active is None:
+        checks.append(Check("credit_policy.model_active", False,
+                            "no credit model is active; a risk officer must activate one"))
+    else:
+        row, model = active
+        policy = rulebook_section(rulebook, "credit_policy")
+        features = enterprise_features(
+            industry=enterprise.industry, employees=enterprise.employees,
+            founded_on=enterprise.founded_on,
+            amount_yuan=money_from_minor(application.amount_fen, currency),
+            dollars_per_yuan=policy.model_dollars_per_yuan, today=today).as_row()
+        scored = model.score_one(features, kind=row.decides)
+        pd_ = Decimal(str(scored.pd)).quantize(PD_PLACES)
+        grade = grade_for(pd_, policy.grades)
+        rate = price_for(grade, rulebook)
+        limit = limit_for(enterprise=enterprise, grade=grade, rulebook=rulebook,
+                          amount_max_fen=application.product.amount_max_fen,
+                          currency=currency,
+                          outstanding=outstanding_fen(enterprise, excluding=application))
+        checks.append(Check(f"credit_policy.grades.{grade.id}", grade.approve,
+                            f"grade {grade.id}: PD {pd_:.2%}, score {scored.score}"))
+        checks.append(Check("credit_policy.max_amount_to_annual_revenue",
+                            application.amount_fen <= limit,
+                            f"{_money(application.amount_fen, currency)} against a limit of "
+                            f"{_money(limit, currency)}"))
+        decision.model_version, decision.model_kind = row.version, row.decides
+        decision.score, decision.grade, decision.pd = scored.score, grade.id, pd_
+        decision.rate_annual, decision.limit_fen = rate, limit
+        decision.reasons, decision.features = _reasons_json(scored), features
+        summary = {"model_version": row.version, "model_kind": row.decides,
+                   "score": scored.score, "grade": grade.id, "pd": str(pd_),
+                   "rate_annual": str(rate), "limit_fen": limit,
+                   "reasons": _reasons_json(scored)}
+    decision.passed = all(check.passed for check in checks)
+    decision.save()
+    return CreditOutcome(checks=checks, summary=summary)
