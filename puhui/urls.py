@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("puhui.parties.urls")),
     path("", include("puhui.lending.urls")),
+    path("", include("puhui.credit.urls")),
     path("", include("puhui.custody.urls")),
     path("", include("puhui.web.urls")),
 ]

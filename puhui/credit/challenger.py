@@ -19,7 +19,7 @@ import pandas as pd
 from puhui.credit.tabular import Table
 
 SMOOTHING_ROWS = 20  # a category's own rate counts like this many rows of the overall rate
-NEGLIGIBLE_CORRELATION = 0.01
+NEGLIGIBLE_CORRELATION = 0.05
 ENCODING_FOLDS = 5
 THREADS = 2
 

@@ -51,7 +51,7 @@ def _model_fits_puhui(model: CreditModel) -> list[str]:
 
     supplied = set(Features.__dataclass_fields__)
     columns = model.artifact["columns"]
-    return sorted(set(columns["numerical"]) | set(columns["categorical"]) - supplied)
+    return sorted((set(columns["numerical"]) | set(columns["categorical"])) - supplied)
 
 
 @transaction.atomic

@@ -43,29 +43,32 @@ class Recipe:
 
 
 def sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-values))
+    return 1.0 / (1.0 + np.exp(-np.clip(values, -500, 500)))
 
 
 def platt_fit(margin: np.ndarray, bad: np.ndarray, *, slope: bool = True,
-              fixed_slope: float = 1.0) -> tuple[float, float]:
-    """Maximum-likelihood ``a`` and ``b`` (or ``a`` alone with ``b`` fixed), by Newton steps."""
-    a, b = float(np.log(bad.mean() / (1 - bad.mean()))), fixed_slope
-    if slope:
-        b = 0.0
-    for _ in range(100):
-        p = sigmoid(a + b * margin)
+              start: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Maximum-likelihood ``a`` and ``b`` by Newton steps on the standardised margin; with
+    ``slope=False`` only ``a`` moves, from ``start``."""
+    centre, spread = float(margin.mean()), float(margin.std()) or 1.0
+    z = (margin - centre) / spread
+    if start is None:
+        a, b = float(np.log(bad.mean() / (1 - bad.mean()))), 0.0
+    else:  # the same line in standardised units
+        a, b = start[0] + start[1] * centre, start[1] * spread
+    for _ in range(200):
+        p = sigmoid(a + b * z)
         w = p * (1 - p)
-        gradient = np.array([np.sum(bad - p), np.sum((bad - p) * margin)])
+        gradient = np.array([np.sum(bad - p), np.sum((bad - p) * z)])
         if slope:
-            hessian = np.array([[w.sum(), (w * margin).sum()],
-                                [(w * margin).sum(), (w * margin * margin).sum()]])
+            hessian = np.array([[w.sum(), (w * z).sum()], [(w * z).sum(), (w * z * z).sum()]])
             step = np.linalg.solve(hessian + 1e-9 * np.eye(2), gradient)
         else:
             step = np.array([gradient[0] / max(w.sum(), 1e-12), 0.0])
         a, b = a + float(step[0]), b + float(step[1])
-        if np.max(np.abs(step)) < 1e-10:
+        if np.max(np.abs(step)) < 1e-12:
             break
-    return round(a, 10), round(b, 10)
+    return round(a - b * centre / spread, 10), round(b / spread, 10)
 
 
 def scorecard_margin(spec: ScorecardSpec, frame: pd.DataFrame) -> np.ndarray:
@@ -158,8 +161,9 @@ def calibration_refit(artifact: dict[str, Any], table: Table, *, kind: str,
     challenger = ChallengerSpec.from_json(artifact["challenger"])
     margin = (scorecard_margin(scorecard, table.features) if kind == "scorecard"
               else challenger_margin(challenger, table.features))
-    current_b = artifact["calibration"][kind]["b"]
-    a, b = platt_fit(margin, table.bad.astype(np.float64), slope=slope, fixed_slope=current_b)
+    current = artifact["calibration"][kind]
+    a, b = platt_fit(margin, table.bad.astype(np.float64), slope=slope,
+                     start=(current["a"], current["b"]))
     refitted = json.loads(json.dumps(artifact))
     refitted["calibration"][kind] = {"a": a, "b": b}
     refitted["data"].setdefault("recalibrations", []).append(

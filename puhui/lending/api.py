@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -63,11 +63,33 @@ class CheckOut(Schema):
     detail: str
 
 
+class ReasonOut(Schema):
+    feature: str
+    label_en: str
+    label_zh: str
+    value: str
+    points: int | None
+    points_lost: int | None
+    log_odds: float | None
+
+
+class CreditOut(Schema):
+    model_version: str
+    model_kind: str
+    score: int
+    grade: str
+    pd: str
+    rate_annual: str
+    limit: str
+    reasons: list[ReasonOut]
+
+
 class ApplicationOut(Schema):
     id: int
     status: str
     amount: str
     checks: list[CheckOut]
+    credit: CreditOut | None  # None when a knock-out rule refused before any score
     decision_reasons: str
 
 
@@ -175,7 +197,15 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[A
     return Status(201, ApplicationOut(
         id=application.pk, status=application.status, amount=_yuan(application.amount_fen),
         checks=[CheckOut(**check) for check in application.checks],
+        credit=_credit_out(application.credit),
         decision_reasons=application.decision_reasons))
+
+
+def _credit_out(credit: dict[str, Any]) -> CreditOut | None:
+    if not credit:
+        return None
+    fields = {key: value for key, value in credit.items() if key != "limit_fen"}
+    return CreditOut(**fields, limit=_yuan(credit["limit_fen"]))
 
 
 @router.get("/loans/{loan_id}", response=LoanOut, summary="A loan and its schedule")

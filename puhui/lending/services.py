@@ -283,6 +283,13 @@ def application_decide(*, application: LoanApplication, approver: User, approve:
 # --- listings ---------------------------------------------------------------------------------
 
 
+def listing_rate(application: LoanApplication) -> Decimal:
+    """The credit decision's price when there is one (it is never above the rulebook's ceiling),
+    otherwise the product's rate."""
+    priced = application.credit.get("rate_annual")
+    return Decimal(priced) if priced else application.product.rate_annual
+
+
 @transaction.atomic
 def listing_open(*, application: LoanApplication, operator: User) -> Listing:
     """Publish an approved application; the fundraising window is the rulebook's working days
@@ -313,7 +320,7 @@ def listing_open(*, application: LoanApplication, operator: User) -> Listing:
     assert loaded.result in ("ok", "exists"), loaded
     listing = Listing.objects.create(
         application=application, amount_fen=application.amount_fen,
-        rate_annual=application.product.rate_annual, opens_at=timezone.now(),
+        rate_annual=listing_rate(application), opens_at=timezone.now(),
         closes_on=closes_on, escrow_account_id=escrow.id, capacity_account_id=capacity.id,
         capacity_sink_account_id=sink.id, rulebook_id=book.rulebook.id,
         rulebook_version=book.rulebook.version,

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -89,11 +90,14 @@ def test_a_loan_from_application_to_repayment(server_env, browser):
         listing_url = funded_loan_page(page, server, amount="10000", method="bullet")
         as_user(page, server, "demo-borrower")
         page.goto(listing_url)
+        rate_text = page.get_by_test_id("disclosures").inner_text().split("Annual rate")[1]
+        rate = Decimal(re.search(r"([\d.]+) %", rate_text).group(1)) / 100
         page.get_by_test_id("loan-link").click()
         payoff = page.get_by_test_id("payoff").inner_text()
         amount = re.sub(r"[^\d.]", "", payoff)
-        # 10,000 bullet over 3 months at 9 %: 225.00 interest + 0.5 % prepayment fee of 50.00
-        assert amount == "10275.00"
+        # 10,000 bullet over 3 months at the graded rate, plus the 0.5 % prepayment fee of 50.00
+        interest = (Decimal(10_000) * rate / 4).quantize(Decimal("0.01"))
+        assert Decimal(amount) == 10_000 + interest + 50
         page.locator("input[name=amount]").fill(amount)
         page.locator("select[name=mode]").select_option("prepay")
         page.get_by_test_id("repay").click()

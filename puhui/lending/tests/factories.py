@@ -50,7 +50,10 @@ def admitted_enterprise(**overrides: Any) -> Enterprise:
 
 
 def approved_application(product: LoanProduct | None = None, amount: str = "100000",
-                         **overrides: Any) -> LoanApplication:
+                         priced_by_grade: bool = False, **overrides: Any) -> LoanApplication:
+    """An application through review and approval. Its loan pays the product's rate unless
+    ``priced_by_grade``: the tests of repayment arithmetic work at a known 9 %; pricing by the
+    credit grade is tested in puhui/credit/tests."""
     product = product or product_new()
     enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
     fields: dict[str, Any] = {"term_months": 12, "method": "equal-installment",
@@ -58,6 +61,9 @@ def approved_application(product: LoanProduct | None = None, amount: str = "1000
               "planned_payees": []} | overrides
     application = application_submit(user=enterprise.representative, enterprise=enterprise,
                                       product=product, amount=Decimal(amount), **fields)
+    if not priced_by_grade:
+        application.credit.pop("rate_annual", None)
+        application.save(update_fields=["credit"])
     maker, checker = operators()
     application_mark_reviewed(application=application, reviewer=maker, note="ok")
     application_decide(application=application, approver=checker, approve=True, reasons="")

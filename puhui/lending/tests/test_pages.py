@@ -43,6 +43,10 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     application = LoanApplication.objects.get()
     page = borrower.get(response["Location"]).content.decode()
     assert "credit_policy.max_amount_to_annual_revenue" in page  # the checks are shown
+    assert 'data-testid="credit-grade"' in page  # and the credit decision, priced by grade
+    rate = Decimal(application.credit["rate_annual"])
+    # 2,000 for 3 months, bullet: interest 2,000 × rate / 12 × 3, to the fen
+    interest = (Decimal(2000) * rate / 4).quantize(Decimal("0.01"))
 
     maker, checker = client_for(user_new(Role.OPERATOR)), client_for(user_new(Role.OPERATOR))
     path = f"/loans/applications/{application.pk}/"
@@ -58,7 +62,7 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     investor = client_for(investor_with_money(5_000_00))
     market = investor.get("/marketplace/").content.decode()
     assert enterprise.name in market
-    assert "9.00 %" in market
+    assert f"{rate * 100:.2f} %" in market
     too_small = investor.post(f"/listings/{listing.pk}/", {"amount": "50"}).content.decode()
     assert "The minimum bid is 100.00 CNY" in too_small
     investor.post(f"/listings/{listing.pk}/", {"amount": "2000"})
@@ -69,20 +73,21 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
 
     loan_page = borrower.get(f"/loans/{loan.pk}/").content.decode()
     assert 'data-testid="schedule"' in loan_page
-    # 2,000 for 3 months at 9 %: bullet interest 2,000 × 0.09 / 12 × 3 = 45.00
+    one_fen_over = 2000 + interest + Decimal("0.01")
     overpay = borrower.post(f"/loans/{loan.pk}/",
-                            {"amount": "2045.01", "mode": "regular"}).content.decode()
-    assert "At most 2,045.00 CNY can be paid now" in overpay
+                            {"amount": str(one_fen_over), "mode": "regular"}).content.decode()
+    assert f"At most {2000 + interest:,} CNY can be paid now" in overpay
     bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
                           normal_balance=NormalBalance.DEBIT)
     transfers_create([NewTransfer(id=uuid.uuid4(), debit_account_id=bank.id,
-                                  credit_account_id=loan.borrower_account_id, amount=45_00,
+                                  credit_account_id=loan.borrower_account_id,
+                                  amount=int(interest * 100),
                                   currency="CNY", code="deposit")])
-    borrower.post(f"/loans/{loan.pk}/", {"amount": "2045", "mode": "regular"})
+    borrower.post(f"/loans/{loan.pk}/", {"amount": f"{2000 + interest}", "mode": "regular"})
     loan.refresh_from_db()
     assert loan.status == LoanStatus.CLOSED
     portfolio = investor.get("/investor/portfolio/").content.decode()
-    assert "45.00" in portfolio
+    assert f"{interest:,}" in portfolio
     assert 'data-testid="xirr"' in portfolio
 
 

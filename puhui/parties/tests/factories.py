@@ -31,9 +31,9 @@ def bank_card_new() -> str:
     return body + luhn.calc_check_digit(body)
 
 
-def user_new(role: Role, username: str | None = None) -> User:
+def user_new(role: Role, username: str | None = None, duties: list[str] | None = None) -> User:
     return user_create(username=username or f"{role}-{next(_serial)}", password=PASSWORD,
-                       role=role)
+                       role=role, duties=duties)
 
 
 def enterprise_fields(**overrides: Any) -> dict[str, Any]:

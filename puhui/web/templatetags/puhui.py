@@ -19,3 +19,9 @@ def money(amount_minor: int, currency: str = "CNY") -> str:
 def percent(rate: Decimal) -> str:
     """Decimal("0.0435") → '4.35 %'."""
     return f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))} %"
+
+
+@register.filter
+def pairs(left: list[object], right: list[object]) -> list[tuple[object, object]]:
+    """Two lists side by side: ``{% for a, b in xs|pairs:ys %}``."""
+    return list(zip(left, right, strict=False))

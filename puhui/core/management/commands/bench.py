@@ -37,6 +37,9 @@ class Command(BaseCommand):
         cob.add_argument("--workers", type=int, default=2,
                          help="partitions run at once (the machine has 2 cores)")
         cob.add_argument("--json", action="store_true")
+        scoring = workloads.add_parser("scoring", help="credit scoring: one and in batches")
+        scoring.add_argument("--applications", type=int, default=100_000)
+        scoring.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workload"] == "bidding":
@@ -44,6 +47,9 @@ class Command(BaseCommand):
             return
         if options["workload"] == "cob":
             self._cob(options)
+            return
+        if options["workload"] == "scoring":
+            self._scoring(options)
             return
         from puhui.ledger.bench import bench_ledger
 
@@ -69,6 +75,32 @@ class Command(BaseCommand):
         verdict = "met" if report["goals_met"] else "NOT met"
         self.stdout.write(f"goals ({goals}): {verdict}")
 
+
+    def _scoring(self, options: dict[str, Any]) -> None:
+        """In-process, no database writes: the active model's artifact is read, not changed."""
+        from puhui.credit.bench import bench_scoring
+        from puhui.credit.models import CreditModel
+
+        model = CreditModel.objects.filter(active=True).first()
+        if model is None:
+            self.stderr.write("no credit model is active (puhui credit models)")
+            raise SystemExit(2)
+        report = bench_scoring(artifact=model.artifact, applications=options["applications"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(f"puhui bench scoring — model {report['model_version']}, "
+                          f"{report['applications']:,} applications in the batch")
+        self.stdout.write(f"{'model':<12}{'one p50 ms':>12}{'one p99 ms':>12}{'batch/s':>12}")
+        for kind in ("scorecard", "challenger"):
+            self.stdout.write(f"{kind:<12}{report[f'single_ms_p50_{kind}']:>12.3f}"
+                              f"{report[f'single_ms_p99_{kind}']:>12.3f}"
+                              f"{report[f'batch_per_s_{kind}']:>12,}")
+        self.stdout.write(f"floor (numpy gather of points): {report['floor_per_s']:,}/s; "
+                          f"scorecard at {report['ratio_scorecard_to_floor']} of it")
+        verdict = "met" if report["goals_met"] else "NOT met"
+        self.stdout.write(f"goals (one p99 < {report['goals']['single_ms_p99']} ms, batch ≥ "
+                          f"{report['goals']['batch_per_s']:,}/s): {verdict}")
 
     def _bidding(self, options: dict[str, Any]) -> None:
         from puhui.lending.bench import bench_bidding

@@ -1,0 +1,102 @@
+"""Reads for credit monitoring: score drift against the training reference (PSI), expected vs
+realised default per grade, and approval rates by month."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from puhui.credit.metrics import psi_from_shares
+from puhui.credit.models import CreditDecision, CreditModel
+from puhui.credit.scoring import model_loaded
+from puhui.lending.models import Loan, LoanStatus
+
+DEFAULTED = (LoanStatus.DEFAULT, LoanStatus.WRITTEN_OFF)
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    grade: str
+    decisions: int
+    pd_expected: Decimal  # mean PD the model gave
+    loans: int
+    defaulted: int
+
+    @property
+    def default_realised(self) -> Decimal | None:
+        return (Decimal(self.defaulted) / self.loans).quantize(Decimal("0.0001")) \
+            if self.loans else None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: str
+    evaluated: int
+    passed: int  # of all applications: cleared the knock-outs, the grade and the limit
+
+    @property
+    def pass_rate(self) -> Decimal:
+        return (Decimal(self.passed) / self.evaluated).quantize(Decimal("0.0001"))
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    model: CreditModel
+    scored: int
+    psi: float | None  # None until there are decisions to compare
+    shares_reference: list[float]
+    shares_recent: list[float]
+    grades: list[GradeRow]
+    months: list[MonthRow]
+
+
+def _application_id(subject: str) -> int:
+    return int(subject.rsplit(":", 1)[1])
+
+
+def model_monitoring(model: CreditModel) -> Monitoring:
+    decisions = list(CreditDecision.objects.filter(model_version=model.version)
+                     .order_by("created_at"))
+    loaded = model_loaded(model.version, lambda: model.artifact)
+    kind = model.decides
+    reference = loaded.reference_margins[kind]
+    edges = np.asarray(reference["edges"])
+    shares_reference = list(reference["shares"])
+    shares_recent: list[float] = []
+    drift = None
+    if decisions:
+        margins = np.asarray([loaded.margin_of(d.score or 0, float(d.pd or 0), kind=d.model_kind)
+                              for d in decisions])
+        counts = np.bincount(np.searchsorted(edges, margins, side="right"),
+                             minlength=len(edges) + 1)
+        shares_recent = [round(float(c) / len(margins), 4) for c in counts]
+        drift = round(psi_from_shares(np.asarray(shares_reference),
+                                      np.asarray(shares_recent)), 4)
+    loans = {loan.listing.application_id: loan.status for loan in Loan.objects.filter(
+        listing__application_id__in=[_application_id(d.subject) for d in decisions])
+        .select_related("listing")}
+    by_grade: dict[str, list[CreditDecision]] = defaultdict(list)
+    for decision in decisions:
+        by_grade[decision.grade].append(decision)
+    by_month: dict[str, list[bool]] = defaultdict(list)
+    for created_at, passed in CreditDecision.objects.values_list("created_at", "passed"):
+        by_month[created_at.strftime("%Y-%m")].append(passed)
+    grades = []
+    for grade, group in sorted(by_grade.items()):
+        statuses = [loans[_application_id(d.subject)] for d in group
+                    if _application_id(d.subject) in loans]
+        grades.append(GradeRow(
+            grade=grade, decisions=len(group),
+            pd_expected=(sum((d.pd or Decimal(0) for d in group), Decimal(0)) / len(group))
+            .quantize(Decimal("0.0001")),
+            loans=len(statuses), defaulted=sum(status in DEFAULTED for status in statuses)))
+    months = [MonthRow(month, len(outcomes), sum(outcomes))
+              for month, outcomes in sorted(by_month.items())]
+    return Monitoring(model=model, scored=len(decisions), psi=drift,
+                      shares_reference=shares_reference, shares_recent=shares_recent,
+                      grades=grades, months=months)
+
+
+def models_listed() -> list[CreditModel]:
+    return list(CreditModel.objects.defer("artifact").order_by("-active", "-created_at"))
