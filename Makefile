@@ -39,6 +39,7 @@ lint: install
 
 bench: install
 	$(BIN)/puhui bench ledger
+	$(BIN)/puhui bench scoring
 
 # The public credit data (US SBA loans, German credit), by pinned version and checksum.
 data: install

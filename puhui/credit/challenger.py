@@ -2,7 +2,8 @@
 decision by each feature's contribution (LightGBM's TreeSHAP) in log-odds.
 
 Categorical columns enter as the smoothed log-odds of their category (out of fold while
-training, so a category does not learn its own outcome); numerical columns enter as they are.
+training, so a category does not learn its own outcome) and as the category's number of rows in
+training (a bank with 10,000 loans is not one with 10); numerical columns enter as they are.
 Every feature is constrained to move risk one way only: a category's log-odds upwards, a
 numerical column in the direction of its rank correlation with the outcome in training
 (unconstrained when that correlation is negligible). Training is deterministic: a fixed seed,
@@ -56,8 +57,9 @@ class ChallengerSpec:
     features: list[str]
     categorical: list[str]
     encodings: dict[str, dict[str, float]]
+    frequencies: dict[str, dict[str, int]]  # a category's rows in training (0: unseen)
     prior_log_odds: float
-    monotone: list[int]
+    monotone: list[int]  # per model column: the features, then each category's rows
     model: str  # LightGBM's text format
     _booster: Any = None
 
@@ -70,6 +72,9 @@ class ChallengerSpec:
                                .to_numpy(np.float64))
             else:
                 columns.append(frame[name].to_numpy(np.float64))
+        for name in self.categorical:
+            columns.append(frame[name].map(self.frequencies[name]).fillna(0)
+                           .to_numpy(np.float64))
         return np.column_stack(columns)
 
     def row(self, values: dict[str, object]) -> np.ndarray:
@@ -80,6 +85,8 @@ class ChallengerSpec:
                 cells.append(self.encodings[name].get(str(value), self.prior_log_odds))
             else:
                 cells.append(math.nan if value is None else float(value))  # type: ignore[arg-type]
+        for name in self.categorical:
+            cells.append(float(self.frequencies[name].get(str(values.get(name)), 0)))
         return np.asarray([cells], dtype=np.float64)
 
     @property
@@ -95,12 +102,18 @@ class ChallengerSpec:
         return np.asarray(self.booster.predict(matrix, raw_score=True, num_threads=1))
 
     def contributions(self, matrix: np.ndarray) -> np.ndarray:
-        """Per feature, then the base value, in log-odds; each row adds up to its margin."""
-        return np.asarray(self.booster.predict(matrix, pred_contrib=True, num_threads=1))
+        """Per feature (a category's rows counted with its category), then the base value, in
+        log-odds; each row adds up to its margin."""
+        raw = np.asarray(self.booster.predict(matrix, pred_contrib=True, num_threads=1))
+        features = raw[:, :len(self.features)].copy()
+        for offset, name in enumerate(self.categorical):
+            features[:, self.features.index(name)] += raw[:, len(self.features) + offset]
+        return np.column_stack([features, raw[:, -1]])
 
     def as_json(self) -> dict[str, Any]:
         return {"features": self.features, "categorical": self.categorical,
-                "encodings": self.encodings, "prior_log_odds": self.prior_log_odds,
+                "encodings": self.encodings, "frequencies": self.frequencies,
+                "prior_log_odds": self.prior_log_odds,
                 "monotone": self.monotone, "model": self.model}
 
     @classmethod
@@ -116,8 +129,17 @@ def challenger_fit(table: Table, *, seed: int = 7, rounds: int | None = None) ->
     bad = table.bad.astype(np.float64)
     prior = float(bad.mean())
     encodings = {name: _encoding(table.features[name], bad, prior) for name in table.categorical}
+    frequencies = {name: {str(c): int(n) for c, n in table.features[name].value_counts()
+                          .sort_index().items()} for name in table.categorical}
     features = list(table.columns)
     columns, monotone = [], []
+
+    def direction(values: np.ndarray) -> int:
+        present = ~np.isnan(values)
+        rho = spearmanr(values[present], bad[present]).statistic if present.sum() > 2 else 0.0
+        return 0 if not np.isfinite(rho) or abs(rho) < NEGLIGIBLE_CORRELATION \
+            else int(np.sign(rho))
+
     for name in features:
         if name in encodings:
             out_of_fold = np.empty(len(bad))
@@ -130,18 +152,18 @@ def challenger_fit(table: Table, *, seed: int = 7, rounds: int | None = None) ->
             monotone.append(1)
         else:
             values = table.features[name].to_numpy(np.float64)
-            present = ~np.isnan(values)
-            rho = spearmanr(values[present], bad[present]).statistic if present.sum() > 2 \
-                else 0.0
-            monotone.append(0 if not np.isfinite(rho) or abs(rho) < NEGLIGIBLE_CORRELATION
-                            else int(np.sign(rho)))
+            monotone.append(direction(values))
             columns.append(values)
+    for name in table.categorical:
+        rows = table.features[name].map(frequencies[name]).to_numpy(np.float64)
+        monotone.append(direction(rows))
+        columns.append(rows)
     parameters = _parameters(len(bad), seed) | {"monotone_constraints": monotone}
     dataset = lightgbm.Dataset(np.column_stack(columns), label=bad, free_raw_data=True,
                                params={"verbose": -1})
     booster = lightgbm.train(parameters, dataset,
                              num_boost_round=rounds or (300 if len(bad) < 5000 else 500))
     return ChallengerSpec(features=features, categorical=list(table.categorical),
-                          encodings=encodings,
+                          encodings=encodings, frequencies=frequencies,
                           prior_log_odds=round(_unseen_log_odds(prior), 6),
                           monotone=monotone, model=booster.model_to_string())
