@@ -199,7 +199,7 @@ def _average(runs: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]
             "auc_ci": [round(float(np.mean([m["auc_ci"][end] for m in per_fold])), 4)
                        for end in (0, 1)],
             "auc_folds": [m["auc"] for m in per_fold],
-            "deciles": per_fold[0]["deciles"],
+            "deciles": per_fold[0]["deciles"],  # the first fold's held-out rows
         }
     return summary
 

@@ -174,7 +174,9 @@ class Command(BaseCommand):
                               f"{m['auc_ci'][1]:.4f}] {m['gini']:>7.4f} {m['ks']:>7.4f} "
                               f"{m['brier']:>7.4f} {m['psi']:>7.4f}")
         for kind in MODEL_KINDS:
-            self.stdout.write(f"\n{kind}: deciles by predicted PD (test rows)")
+            rows = "the first fold's held-out rows" if "auc_folds" in results[kind] \
+                else "held-out rows"
+            self.stdout.write(f"\n{kind}: deciles by predicted PD ({rows})")
             self.stdout.write(f"{'decile':>7}{'rows':>9}{'bads':>7}{'PD mean':>9}"
                               f"{'bad rate':>10}")
             for row in results[kind]["deciles"]:
