@@ -49,6 +49,7 @@ class Features:
         return row
 
 
+BOOLEAN_FEATURES = frozenset({"new_business", "revolving", "real_estate"})
 FEATURE_LABELS = {
     "industry": ("Industry", "行业"),
     "employees": ("Number of employees", "员工人数"),

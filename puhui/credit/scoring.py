@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from puhui.credit.challenger import ChallengerSpec
-from puhui.credit.features import FEATURE_LABELS
+from puhui.credit.features import BOOLEAN_FEATURES, FEATURE_LABELS
 from puhui.credit.scorecard import ScorecardSpec
 from puhui.credit.training import sigmoid
 
@@ -25,7 +25,8 @@ class Reason:
     feature: str
     label_en: str
     label_zh: str
-    value: str  # the bin (scorecard) or the input (challenger)
+    value: str  # the applicant's value, as a person reads it
+    bin: str  # scorecard: the bin it fell in; challenger: empty
     points: int | None  # scorecard: this factor's points; they add up to the score
     points_lost: int | None  # scorecard: below the factor's best bin
     log_odds: float | None  # challenger: this factor's push towards a bad outcome
@@ -65,7 +66,8 @@ class LoadedModel:
             pd_ = float(self._pd("scorecard", -score))
             lost = sorted(((max(f.points) - f.points[i], f, i) for f, i in placed),
                           key=lambda item: -item[0])
-            reasons = [Reason(f.name, *_labels(f.name), f.labels()[i], f.points[i], gap, None)
+            reasons = [Reason(f.name, *_labels(f.name), _shown(f.name, row.get(f.name)),
+                              f.labels()[i], f.points[i], gap, None)
                        for gap, f, i in lost[:REASONS_SHOWN] if gap > 0]
             return Scored(score, pd_, kind, points, reasons)
         matrix = self.challenger.row(row)
@@ -73,7 +75,7 @@ class LoadedModel:
         pd_ = float(self._pd("challenger", float(contributions.sum())))
         pushes = sorted(zip(self.challenger.features, contributions[:-1], strict=True),
                         key=lambda item: -item[1])
-        reasons = [Reason(name, *_labels(name), _shown(row.get(name)), None, None,
+        reasons = [Reason(name, *_labels(name), _shown(name, row.get(name)), "", None, None,
                           round(float(push), 4))
                    for name, push in pushes[:REASONS_SHOWN] if push > 0]
         return Scored(score, pd_, kind, points, reasons)
@@ -93,8 +95,16 @@ class LoadedModel:
         return (math.log(pd_ / (1 - pd_)) - a) / b
 
 
-def _shown(value: object) -> str:
-    return "" if value is None else str(value)
+def _shown(feature: str, value: object) -> str:
+    if value is None:
+        return ""
+    if feature in BOOLEAN_FEATURES:
+        return "yes · 是" if value in (1, 1.0, True) else "no · 否"
+    if feature == "amount_dollars":
+        return f"≈ US${float(value):,.0f}"  # type: ignore[arg-type]
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:,.0f}"
+    return str(value)
 
 
 _LOADED: dict[str, LoadedModel] = {}

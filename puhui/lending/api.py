@@ -68,6 +68,7 @@ class ReasonOut(Schema):
     label_en: str
     label_zh: str
     value: str
+    bin: str
     points: int | None
     points_lost: int | None
     log_odds: float | None

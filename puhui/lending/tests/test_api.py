@@ -2,12 +2,19 @@
 
 import json
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
+from puhui.credit.models import CreditDecision
 from puhui.lending.models import Bid
-from puhui.lending.tests.factories import investor_with_money, listing_new
+from puhui.lending.tests.factories import (
+    admitted_enterprise,
+    investor_with_money,
+    listing_new,
+    product_new,
+)
 from puhui.parties.services import api_token_create
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +75,20 @@ def test_a_funded_loan_and_its_repayment_over_the_api():
                 {"id": str(uuid.uuid4()), "amount": "500"})
     assert paid.status_code == 201
     assert paid.json()["allocation"]["interest"] == 2_250
+
+
+def test_an_application_over_the_api_carries_its_credit_decision():
+    product = product_new()
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    response = post(as_user(enterprise.representative), "/api/v1/lending/applications", {
+        "enterprise_id": enterprise.pk, "product": product.code, "amount": "100000",
+        "term_months": 12, "method": "equal-installment", "purpose_category": "inventory",
+        "purpose_description": "tea for the season"})
+    assert response.status_code == 201, response.content
+    credit = response.json()["credit"]
+    assert set(credit) == {"model_version", "model_kind", "score", "grade", "pd", "rate_annual",
+                           "limit", "reasons"}
+    decision = CreditDecision.objects.get()
+    assert (credit["grade"], credit["pd"]) == (decision.grade, str(decision.pd))
+    assert credit["limit"] == f"{decision.limit_fen / 100:.2f}"
+    assert all(r["value"] and r["label_zh"] for r in credit["reasons"])
