@@ -16,18 +16,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m babel.messages.frontend compile --domain django --directory puhui/locale --statistics
 	@touch $(STAMP)
 
-# The whole platform on the embedded SQLite database under ./var, with demo data and logins:
-# the simulated custodian bank on :8100 (its own books in var/custodian.sqlite3) and the
-# platform on :8000; Ctrl-C stops both.
+# A small federation on embedded SQLite under ./var, with demo data and logins: the shared
+# credit registry on :8300, platform A on :8000 and platform B on :8001, each with its
+# simulated custodian bank (:8100, :8101). Ctrl-C stops everything. See scripts/run_federation.py.
 run: install
-	DEBUG=1 $(BIN)/puhui migrate --no-input -v 0
-	@DEBUG=1 $(BIN)/puhui custodian serve --port 8100 & bank=$$!; \
-	trap 'kill $$bank 2>/dev/null' EXIT INT TERM; \
-	for i in 1 2 3 4 5 6 7 8 9 10; do \
-	  $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 8100), 1)" \
-	    2>/dev/null && break; sleep 0.5; done; \
-	DEBUG=1 $(BIN)/puhui demo && \
-	DEBUG=1 $(BIN)/puhui runserver 127.0.0.1:8000 --noreload
+	$(BIN)/python scripts/run_federation.py
 
 # Lint, types, then the suite on SQLite and (when DATABASE_URL names one) on PostgreSQL.
 test: install lint

@@ -18,6 +18,18 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"puhui: database engine {engine}"
 
 
+@pytest.fixture(autouse=True)
+def _credit_model_after_flush(request: pytest.FixtureRequest) -> None:
+    """Tests on a real transaction (threads, subprocesses) empty the tables between them,
+    migration data included; give them the shipped credit model back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from puhui.credit.services import shipped_model_ensure
+
+        shipped_model_ensure()
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -80,15 +80,23 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from puhui.ledger.api import router as ledger_router
-    from puhui.lending.api import router as lending_router
-    from puhui.parties.api import router as parties_router
-    from puhui.rulebook.api import router as rulebook_router
+    """A platform serves the platform's routers; the registry's deployment serves its own."""
+    from django.conf import settings
 
-    api.add_router("/ledger", ledger_router)
-    api.add_router("/lending", lending_router)
-    api.add_router("/parties", parties_router)
-    api.add_router("/rulebook", rulebook_router)
+    if settings.PUHUI_ROLE in ("platform", "all"):
+        from puhui.ledger.api import router as ledger_router
+        from puhui.lending.api import router as lending_router
+        from puhui.parties.api import router as parties_router
+        from puhui.rulebook.api import router as rulebook_router
+
+        api.add_router("/ledger", ledger_router)
+        api.add_router("/lending", lending_router)
+        api.add_router("/parties", parties_router)
+        api.add_router("/rulebook", rulebook_router)
+    if settings.PUHUI_ROLE in ("registry", "all"):
+        from puhui.registry.api import router as registry_router
+
+        api.add_router("/registry", registry_router)
 
 
 _register_routers()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "puhui.custody",
     "puhui.lending",
     "puhui.credit",
+    "puhui.registry",
     "puhui.web",
 ]
 
@@ -184,7 +185,20 @@ PUHUI_CUSTODIAN_SECRET = os.environ.get("PUHUI_CUSTODIAN_SECRET") or (
     "development-custodian-secret" if DEBUG else "")
 
 # Lending's pluggable checks: the credit engine decides on every application; the exposure
-# check across platforms is local-only until a shared registry is configured.
+# check across platforms asks the shared registry when PUHUI_REGISTRY_URL names one (with this
+# platform's member code and signing secret), and is local-only otherwise.
 PUHUI_CREDIT_EVALUATOR = os.environ.get("PUHUI_CREDIT_EVALUATOR",
                                         "puhui.credit.services.credit_evaluate")
-PUHUI_EXPOSURE_CHECK = os.environ.get("PUHUI_EXPOSURE_CHECK", "")
+# Which role this process serves (DESIGN §2): a platform, or the shared credit registry (its own
+# deployment and database; `puhui serve --role registry`). "all" serves both, for tests only.
+PUHUI_ROLE = os.environ.get("PUHUI_ROLE", "platform")
+if PUHUI_ROLE not in ("platform", "registry", "all"):
+    raise ImproperlyConfigured("PUHUI_ROLE must be platform or registry")
+PUHUI_REGISTRY_URL = os.environ.get("PUHUI_REGISTRY_URL", "")
+PUHUI_REGISTRY_MEMBER = os.environ.get("PUHUI_REGISTRY_MEMBER", "")
+PUHUI_REGISTRY_SECRET = os.environ.get("PUHUI_REGISTRY_SECRET", "")
+PUHUI_EXPOSURE_CHECK = os.environ.get(
+    "PUHUI_EXPOSURE_CHECK",
+    "puhui.registry.client.exposure_registry" if PUHUI_REGISTRY_URL else "")
+PUHUI_EXPOSURE_EVENTS = os.environ.get(
+    "PUHUI_EXPOSURE_EVENTS", "puhui.registry.client.registry_event" if PUHUI_REGISTRY_URL else "")

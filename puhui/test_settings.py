@@ -12,3 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests run with debug off, like production, but may use the development PII keys.
 PUHUI_ALLOW_DEVELOPMENT_KEYS = True
 PUHUI_CUSTODIAN_SECRET = "test-custodian-secret"  # noqa: S105
+# One test process plays the platform and the registry (each role has its own database in a
+# deployment; the multi-process tests start them apart).
+PUHUI_ROLE = "all"

@@ -72,6 +72,15 @@ MATRIX = [
     ("GET", "/operator/overdue/", (O,), False),
     ("POST", "/operator/overdue/", (O,), False),
     ("POST", "/loans/{loan}/collection/", (O,), False),
+    # The registry's API answers only requests signed by a member (tests in puhui/registry).
+    ("POST", "/api/v1/registry/consents", (), False),
+    ("POST", "/api/v1/registry/reports", (), False),
+    ("POST", "/api/v1/registry/trade-lines", (), False),
+    ("POST", "/api/v1/registry/reservations", (), False),
+    ("POST", "/api/v1/registry/reservations/{reference}/release", (), False),
+    ("POST", "/api/v1/registry/reservations/{reference}/convert", (), False),
+    ("POST", "/api/v1/registry/negative-records", (), False),
+    ("POST", "/api/v1/registry/disputes/{dispute}/answer", (), False),
     ("GET", "/operator/credit/", (O, R), False),
     ("POST", "/operator/credit/", (O,), False),
     ("GET", "/operator/credit/flags/", (O, R), False),
@@ -128,7 +137,8 @@ def world():
     names = {"enterprise": own.pk, "other_enterprise": other.pk, "review": own.review.pk,
              "account": account.pk, "other_account": other_account.pk,
              "application": loan.listing.application.pk, "listing": loan.listing.pk,
-             "loan": loan.pk, "bid": loan.listing.bids.first().pk}
+             "loan": loan.pk, "bid": loan.listing.bids.first().pk,
+             "reference": "listing-1", "dispute": 1}
     return users, names
 
 
@@ -214,7 +224,7 @@ def test_the_matrix_covers_every_route():
             continue
         pattern = route
         for name in ("enterprise", "review", "account", "application", "loan", "listing",
-                     "bid"):
-            for form in (f"<int:{name}_id>", f"<{name}_id>"):
+                     "bid", "reference", "dispute"):
+            for form in (f"<int:{name}_id>", f"<{name}_id>", f"<{name}>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

@@ -46,6 +46,19 @@ def model_register(*, artifact: dict[str, Any], name: str) -> CreditModel:
                                       data_sha256=artifact["data"]["sha256"])
 
 
+def shipped_model_ensure() -> CreditModel:
+    """The shipped model registered, and active when no model is (a database emptied by a
+    test, or one made before the migration ran)."""
+    from puhui.credit.shipped import SHIPPED_NAME, shipped_artifact
+
+    model = model_register(artifact=shipped_artifact(), name=SHIPPED_NAME)
+    if not CreditModel.objects.filter(active=True).exists():
+        # as the migration does: the starting state, not an operator's act to audit
+        model.active, model.decides = True, ModelKind.SCORECARD
+        model.save(update_fields=["active", "decides"])
+    return model
+
+
 def _model_fits_puhui(model: CreditModel) -> list[str]:
     from puhui.credit.features import Features
 

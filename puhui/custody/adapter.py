@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from puhui.custody.bank import signature
+from puhui.core.signing import signature
 
 
 class CustodianUnavailable(Exception):

@@ -6,7 +6,6 @@ different body is refused; a debit beyond a sub-account's balance is refused, as
 """
 
 import hashlib
-import hmac
 import json
 import sqlite3
 import threading
@@ -17,6 +16,8 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from puhui.core.signing import MAX_AGE_SECONDS, signature_matches
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sub_account (number TEXT PRIMARY KEY, owner TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS instruction (
@@ -25,7 +26,6 @@ CREATE TABLE IF NOT EXISTS instruction (
     reason TEXT NOT NULL DEFAULT '', body_hash TEXT NOT NULL, executed_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS instruction_time ON instruction (executed_at);
 """
-SIGNATURE_MAX_AGE_SECONDS = 300
 
 
 class BankError(Exception):
@@ -102,11 +102,6 @@ class SimulatedBank:
         return [{"number": n, "balance_fen": self.balance(n, until)} for n in numbers]
 
 
-def signature(secret: str, method: str, path: str, timestamp: str, body: bytes) -> str:
-    message = b"\n".join([method.encode(), path.encode(), timestamp.encode(), body])
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
 def bank_wsgi_app(bank: SimulatedBank, secret: str) -> Callable[..., list[bytes]]:
     def app(environ: dict, start_response: Any) -> list[bytes]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
@@ -116,11 +111,10 @@ def bank_wsgi_app(bank: SimulatedBank, secret: str) -> Callable[..., list[bytes]
         try:
             timestamp = environ.get("HTTP_X_PUHUI_TIMESTAMP", "")
             given = environ.get("HTTP_X_PUHUI_SIGNATURE", "")
-            expected = signature(secret, method, path + ("?" + query if query else ""),
-                                 timestamp, body)
-            if not timestamp or not hmac.compare_digest(given, expected):
+            if not timestamp or not signature_matches(
+                    given, secret, method, path + ("?" + query if query else ""), timestamp, body):
                 raise BankError(401, "BAD_SIGNATURE", "the request is not signed by a member")
-            if abs(time.time() - float(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
+            if abs(time.time() - float(timestamp)) > MAX_AGE_SECONDS:
                 raise BankError(401, "STALE_REQUEST", "the request is too old")
             if method == "POST" and path == "/sub-accounts":
                 answer: Any = {"number": bank.sub_account_open(json.loads(body)["owner"])}

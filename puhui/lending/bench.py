@@ -6,57 +6,24 @@ Reported: accepted bids per second, latency p50/p99 of every bid request, and tw
 listing is never overfunded, and what it raised equals the bids the ledger posted.
 """
 
-import base64
-import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import connection
 
+from puhui.core.benchserver import free_port, server_start
 from puhui.ledger.models import Account, Transfer
 from puhui.lending.models import Bid, BidStatus, Listing
 from puhui.lending.services import listing_funded_fen, wallet_for
 from puhui.parties.services import api_token_create
 
-ROOT = Path(__file__).resolve().parents[2]
 BID_AMOUNTS_YUAN = (100, 200, 500, 1000)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
-    return (f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/"
-            f"{settings['NAME']}")
-
-
-def _server(port: int) -> subprocess.Popen:
-    env = os.environ | {
-        "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "puhui.settings",
-        "SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "puhui.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--threads", "8", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _setup(investors: int) -> tuple[Listing, list[str]]:
@@ -77,16 +44,10 @@ def _setup(investors: int) -> tuple[Listing, list[str]]:
 
 def bench_bidding(*, investors: int = 200, seed: int = 2026) -> dict[str, Any]:
     listing, tokens = _setup(investors)
-    port = _free_port()
-    server = _server(port)
+    port = free_port()
+    server = server_start(port)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
         latencies: list[float] = []
         answers: dict[str, int] = {}
         lock = threading.Lock()

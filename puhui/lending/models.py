@@ -88,6 +88,7 @@ class LoanApplication(models.Model):
     planned_payees = models.JSONField(default=list)  # [{"name", "amount_fen"}]
     checks = models.JSONField(default=list)  # [{"rule_id", "passed", "detail"}]
     credit = models.JSONField(default=dict)  # the credit decision's grade, PD, price, limit…
+    registry_report = models.JSONField(default=dict)  # the shared registry's, when configured
     status = models.CharField(max_length=10, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.SUBMITTED)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

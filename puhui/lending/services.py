@@ -125,16 +125,35 @@ class CreditEvaluator(Protocol):
     def __call__(self, *, application: LoanApplication, rulebook: Rulebook) -> CreditOutcome: ...
 
 
+@dataclass(frozen=True)
+class ExposureOutcome:
+    checks: list[Check]
+    report: dict[str, Any]  # the shared registry's report, shown to the operator
+
+
 class ExposureCheck(Protocol):
-    def __call__(self, *, enterprise: Enterprise, amount_fen: int,
-                 rulebook: Rulebook) -> list[Check]: ...
+    """``PUHUI_EXPOSURE_CHECK``: the caps across platforms for a new application
+    (``puhui.registry.client.exposure_registry`` when a shared registry is configured)."""
+
+    def __call__(self, *, application: LoanApplication,
+                 rulebook: Rulebook) -> ExposureOutcome: ...
 
 
-def exposure_local_only(*, enterprise: Enterprise, amount_fen: int,
-                        rulebook: Rulebook) -> list[Check]:
-    """Until the shared registry is connected (issue 6) the cross-platform check says so."""
-    return [Check("borrowing_caps.legal_person.all_platforms", True,
-                  "no shared credit registry is configured: checked on this platform only")]
+def exposure_local_only(*, application: LoanApplication, rulebook: Rulebook) -> ExposureOutcome:
+    """Without a shared registry the cross-platform check says so on every application."""
+    return ExposureOutcome([Check(
+        "borrowing_caps.legal_person.all_platforms", True,
+        "no shared credit registry is configured: checked on this platform only")], {})
+
+
+def exposure_event(*, application: LoanApplication, event: str, loan: Loan | None = None
+                   ) -> None:
+    """Tell the cross-platform exposure check what became of an application's reservation:
+    ``released`` (refused, rejected, listing failed) or ``converted`` (the loan was made).
+    ``PUHUI_EXPOSURE_EVENTS`` names the receiver; without a registry there is none."""
+    path = getattr(settings, "PUHUI_EXPOSURE_EVENTS", "")
+    if path:
+        import_string(path)(application=application, event=event, loan=loan)
 
 
 def _plugin(setting: str, default: Callable[..., Any] | None = None) -> Callable[..., Any]:
@@ -217,15 +236,22 @@ def application_submit(
                     f"enterprise admittance: {enterprise.status}")]
     credit = _plugin("PUHUI_CREDIT_EVALUATOR")(application=application, rulebook=book)
     checks += credit.checks
-    exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)
-    checks += exposure(enterprise=enterprise, amount_fen=amount_fen, rulebook=book)
+    exposure = ExposureOutcome([], {})
+    if all(check.passed for check in checks):  # refused here already: no need to ask others
+        exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)(
+            application=application, rulebook=book)
+        checks += exposure.checks
     passed = all(check.passed for check in checks)
+    if not passed:
+        exposure_event(application=application, event="released")
     application.checks = [asdict(check) for check in checks]
     application.credit = credit.summary
+    application.registry_report = exposure.report
     application.status = ApplicationStatus.SUBMITTED if passed else ApplicationStatus.REFUSED
     application.decision_reasons = "" if passed else "; ".join(
         f"{c.rule_id}: {c.detail}" for c in checks if not c.passed)
-    application.save(update_fields=["checks", "credit", "status", "decision_reasons"])
+    application.save(update_fields=["checks", "credit", "registry_report", "status",
+                                    "decision_reasons"])
     for check in checks:
         rule_evaluation_record(
             rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
@@ -275,6 +301,8 @@ def application_decide(*, application: LoanApplication, approver: User, approve:
     application.approver = approver
     application.decision_reasons = reasons
     application.save(update_fields=["status", "approver", "decision_reasons"])
+    if not approve:
+        exposure_event(application=application, event="released")
     audit_record(actor=approver, action=f"loan_application.{application.status}",
                  subject=application.subject, reasons=reasons)
     return application
@@ -469,7 +497,8 @@ def listing_close(*, listing: Listing, today: date | None = None) -> Listing:
         listing.status = ListingStatus.FUNDED
         listing.funded_fen = funded
         listing.save(update_fields=["status", "funded_fen"])
-        _loan_create(listing, pending, funded)
+        loan = _loan_create(listing, pending, funded)
+        exposure_event(application=listing.application, event="converted", loan=loan)
         audit_record(actor=None, action="listing.funded", subject=listing.subject,
                      funded_fen=funded)
     else:
@@ -477,6 +506,7 @@ def listing_close(*, listing: Listing, today: date | None = None) -> Listing:
         Bid.objects.filter(pk__in=[b.pk for b in pending]).update(status=BidStatus.RELEASED)
         listing.status = ListingStatus.FAILED
         listing.save(update_fields=["status"])
+        exposure_event(application=listing.application, event="released")
         audit_record(actor=None, action="listing.failed", subject=listing.subject,
                      funded_fen=funded)
     return listing

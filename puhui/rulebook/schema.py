@@ -155,6 +155,8 @@ class Suitability(Strict):
 class CreditInformation(Strict):
     source: str
     negative_record_retention_years: int = Field(ge=1, le=30)
+    dispute_answer_days: int = Field(ge=1, le=90)
+    report_inquiry_months: list[int] = Field(min_length=1)
 
 
 class Disclosure(Strict):

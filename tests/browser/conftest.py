@@ -7,45 +7,23 @@ skipped with a reason, unless PUHUI_REQUIRE_BROWSER=1 (CI), where that is a fail
 
 import base64
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyotp
 import pytest
 
+from tests.processes import ROOT, free_port, wait_for
+
 CHROMIUM = Path(os.environ.get("PUHUI_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback only
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError as error:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                log = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"{what} did not start: {log}") from error
-            time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +36,7 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
             pytest.fail(f"PUHUI_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
         pytest.skip(f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)")
     data = tmp_path_factory.mktemp("browser")
-    port, bank_port = _free_port(), _free_port()
+    port, bank_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
     env |= {"DATABASE_URL": f"sqlite:///{data / 'puhui.sqlite3'}",
             "SECRET_KEY": "browser-test-secret-not-the-default", "ALLOWED_HOSTS": "127.0.0.1",
@@ -71,14 +49,14 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
     bank = subprocess.Popen([*cli, "custodian", "serve", "--port", str(bank_port), "--db",
                              str(data / "custodian.sqlite3")], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _wait_for(f"http://127.0.0.1:{bank_port}/", bank, "the custodian bank")
+    wait_for(f"http://127.0.0.1:{bank_port}/", bank, "the custodian bank")
     for step in (["migrate", "--no-input", "-v", "0"], ["demo"]):
         subprocess.run([*cli, *step], env=env, cwd=ROOT, check=True, capture_output=True)
     process = subprocess.Popen([*cli, "runserver", f"127.0.0.1:{port}", "--noreload"],
                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    _wait_for(f"{base}/login/", process, "the platform")
+    wait_for(f"{base}/login/", process, "the platform")
     yield env | {"PUHUI_BASE_URL": base}
     for running in (process, bank):
         running.terminate()

@@ -1,22 +1,18 @@
-"""Register and activate the model shipped with puhui: trained on the SBA loans approved in
-fiscal years up to 2002, mapped onto the features puhui has for its own applications
-(``puhui credit export-features``, then ``puhui credit train``; see docs/CREDIT.md)."""
-
-import json
-from pathlib import Path
+"""Register the model shipped with puhui and activate it when no model is active, so every
+database starts with a credit model trained on real small-business outcomes."""
 
 from django.db import migrations
 
-SHIPPED = Path(__file__).resolve().parent.parent / "shipped" / "sba-puhui.json"
+from puhui.credit.shipped import SHIPPED_NAME, shipped_artifact
 
 
 def register_shipped(apps, schema_editor):
     CreditModel = apps.get_model("credit", "CreditModel")
-    artifact = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    artifact = shipped_artifact()
     CreditModel.objects.get_or_create(
         version=artifact["version"],
-        defaults={"name": "SBA loans FY ≤ 2002, puhui features (shipped)",
-                  "artifact": artifact, "data_sha256": artifact["data"]["sha256"],
+        defaults={"name": SHIPPED_NAME, "artifact": artifact,
+                  "data_sha256": artifact["data"]["sha256"],
                   "active": not CreditModel.objects.filter(active=True).exists(),
                   "decides": "scorecard"})
 

@@ -50,12 +50,13 @@ def admitted_enterprise(**overrides: Any) -> Enterprise:
 
 
 def approved_application(product: LoanProduct | None = None, amount: str = "100000",
-                         priced_by_grade: bool = False, **overrides: Any) -> LoanApplication:
+                         priced_by_grade: bool = False, enterprise: Enterprise | None = None,
+                         **overrides: Any) -> LoanApplication:
     """An application through review and approval. Its loan pays the product's rate unless
     ``priced_by_grade``: the tests of repayment arithmetic work at a known 9 %; pricing by the
     credit grade is tested in puhui/credit/tests."""
     product = product or product_new()
-    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    enterprise = enterprise or admitted_enterprise(revenue_wan=Decimal("90"))
     fields: dict[str, Any] = {"term_months": 12, "method": "equal-installment",
               "purpose_category": "inventory", "purpose_description": "tea for the season",
               "planned_payees": []} | overrides

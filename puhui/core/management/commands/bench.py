@@ -37,6 +37,11 @@ class Command(BaseCommand):
         cob.add_argument("--workers", type=int, default=2,
                          help="partitions run at once (the machine has 2 cores)")
         cob.add_argument("--json", action="store_true")
+        registry = workloads.add_parser("registry", help="trade-line ingestion and reports")
+        registry.add_argument("--trade-lines", type=int, default=1_000_000)
+        registry.add_argument("--concurrency", type=int, default=50)
+        registry.add_argument("--reports", type=int, default=2_000)
+        registry.add_argument("--json", action="store_true")
         scoring = workloads.add_parser("scoring", help="credit scoring: one and in batches")
         scoring.add_argument("--applications", type=int, default=100_000)
         scoring.add_argument("--json", action="store_true")
@@ -50,6 +55,9 @@ class Command(BaseCommand):
             return
         if options["workload"] == "scoring":
             self._scoring(options)
+            return
+        if options["workload"] == "registry":
+            self._registry(options)
             return
         from puhui.ledger.bench import bench_ledger
 
@@ -75,6 +83,26 @@ class Command(BaseCommand):
         verdict = "met" if report["goals_met"] else "NOT met"
         self.stdout.write(f"goals ({goals}): {verdict}")
 
+
+    def _registry(self, options: dict[str, Any]) -> None:
+        from puhui.registry.bench import bench_registry
+
+        with scratch_database():
+            report = bench_registry(trade_lines=options["trade_lines"],
+                                    concurrency=options["concurrency"],
+                                    reports=options["reports"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(f"puhui bench registry — {report['database']}")
+        self.stdout.write(f"ingestion: {report['trade_lines']:,} trade lines at "
+                          f"{report['trade_lines_per_s']:,}/s; plain bulk insert "
+                          f"{report['sql_limit_trade_lines_per_s']:,}/s; ratio "
+                          f"{report['ratio_ingestion']}")
+        self.stdout.write(f"reports: {report['reports']:,} at {report['concurrency']} at once, "
+                          f"{report['reports_per_s']}/s, p50 {report['report_latency_ms_p50']} ms, "
+                          f"p99 {report['report_latency_ms_p99']} ms, refused "
+                          f"{report['refused']}")
 
     def _scoring(self, options: dict[str, Any]) -> None:
         """In-process, no database writes: the active model's artifact is read, not changed."""

@@ -1,0 +1,22 @@
+"""Signed requests between puhui's roles (platform ↔ custodian, member ↔ registry): an
+HMAC-SHA256 over the parts that must not change in transit, joined by newlines.
+
+A receiver recomputes the signature with the sender's secret and compares in constant time;
+the parts always include the method, the path with its query, a timestamp (refused when older
+than ``MAX_AGE_SECONDS``) and the body, and for the registry the member and a one-time nonce
+(refused when seen before), so a tampered or replayed request is refused.
+"""
+
+import hashlib
+import hmac
+
+MAX_AGE_SECONDS = 300
+
+
+def signature(secret: str, *parts: str | bytes) -> str:
+    message = b"\n".join(part if isinstance(part, bytes) else part.encode() for part in parts)
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_matches(given: str, secret: str, *parts: str | bytes) -> bool:
+    return hmac.compare_digest(given, signature(secret, *parts))

@@ -1,0 +1,199 @@
+"""The registry's API for its members, at /api/v1/registry. Every request is signed by a member:
+
+    X-Puhui-Member: <member code>
+    X-Puhui-Timestamp: <unix seconds>
+    X-Puhui-Nonce: <random, used once>
+    X-Puhui-Signature: hex HMAC-SHA256 of member, method, path?query, timestamp, nonce, body
+
+A request with a wrong signature (tampered), an old timestamp or a nonce seen before (replayed)
+is refused with 401 before anything else happens.
+"""
+
+import time
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import Body, Field, Router, Schema
+from ninja.responses import Status
+
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_to_minor
+from puhui.core.signing import MAX_AGE_SECONDS, signature_matches
+from puhui.registry import errors, services
+from puhui.registry.models import Member, RequestNonce
+
+
+class SignedByMember:
+    """Ninja auth: the member whose secret signed the request."""
+
+    openapi_type = "apiKey"
+
+    def __call__(self, request: HttpRequest) -> Member:
+        headers = request.headers
+        code, timestamp = headers.get("X-Puhui-Member", ""), headers.get("X-Puhui-Timestamp", "")
+        nonce, given = headers.get("X-Puhui-Nonce", ""), headers.get("X-Puhui-Signature", "")
+        member = Member.objects.filter(code=code, active=True).first()
+        if member is None or not (timestamp and nonce and given) or not signature_matches(
+                given, services.member_secret(member), code, request.method or "",
+                request.get_full_path(), timestamp, nonce, request.body):
+            raise PuhuiError(errors.REQUEST_NOT_SIGNED)
+        try:
+            age = abs(time.time() - float(timestamp))
+        except ValueError:
+            raise PuhuiError(errors.REQUEST_NOT_SIGNED) from None
+        if age > MAX_AGE_SECONDS:
+            raise PuhuiError(errors.REQUEST_STALE)
+        try:
+            with transaction.atomic():
+                RequestNonce.objects.create(member=member, nonce=nonce[:64])
+        except IntegrityError:
+            raise PuhuiError(errors.REQUEST_REPLAYED) from None
+        return member
+
+
+router = Router(tags=["registry"], auth=SignedByMember())
+
+
+def _member(request: HttpRequest) -> Member:
+    member = request.auth  # type: ignore[attr-defined]
+    assert isinstance(member, Member)
+    return member
+
+
+class ConsentIn(Schema):
+    consent_id: str = Field(min_length=1, max_length=64)
+    subject_kind: str = Field(max_length=10)
+    subject_id: str = Field(min_length=1, max_length=40)
+    purpose: str = Field(max_length=20)
+    granted_at: datetime
+    expires_at: datetime
+    signature: str = Field(min_length=64, max_length=64)
+
+
+class ConsentOut(Schema):
+    consent_id: str
+    purpose: str
+    expires_at: datetime
+
+
+class ReportIn(Schema):
+    subject_kind: str = Field(max_length=10)
+    subject_id: str = Field(min_length=1, max_length=40)
+    purpose: str = Field(max_length=20)
+    consent_id: str = Field(min_length=1, max_length=64)
+
+
+class TradeLinesIn(Schema):
+    records: list[dict[str, Any]] = Field(max_length=10_000)
+
+
+class TradeLinesOut(Schema):
+    accepted: int
+    duplicates: int
+    rejected: list[dict[str, Any]]
+
+
+class ReservationIn(Schema):
+    subject_kind: str = Field(max_length=10)
+    subject_id: str = Field(min_length=1, max_length=40)
+    reference: str = Field(min_length=1, max_length=64)
+    amount: str = Field(max_length=20)
+
+
+class ReservationOut(Schema):
+    reference: str
+    amount_fen: int
+    status: str
+
+
+class NegativeRecordIn(Schema):
+    subject_kind: str = Field(max_length=10)
+    subject_id: str = Field(min_length=1, max_length=40)
+    kind: str = Field(max_length=20)
+    detail: str = Field(min_length=1, max_length=2000)
+    subject_notified_on: date | None = None
+
+
+class DisputeAnswerIn(Schema):
+    upheld: bool
+    answer: str = Field(min_length=1, max_length=2000)
+
+
+def _reservation_out(reservation: Any) -> ReservationOut:
+    return ReservationOut(reference=reservation.reference, amount_fen=reservation.amount_fen,
+                          status=reservation.status)
+
+
+@router.post("/consents", response={201: ConsentOut}, summary="Record a subject's consent")
+def consent_create(request: HttpRequest, payload: ConsentIn) -> Status[ConsentOut]:
+    consent = services.consent_record(
+        member=_member(request), consent_id=payload.consent_id,
+        subject_kind=payload.subject_kind, subject_id=payload.subject_id,
+        purpose=payload.purpose, granted_at=payload.granted_at, expires_at=payload.expires_at,
+        signed=payload.signature)
+    return Status(201, ConsentOut(consent_id=consent.consent_id, purpose=consent.purpose,
+                                  expires_at=consent.expires_at))
+
+
+@router.post("/reports", response=dict[str, Any], summary="A subject's report (needs consent)")
+def report(request: HttpRequest, payload: ReportIn) -> dict[str, Any]:
+    return services.report_request(member=_member(request), subject_kind=payload.subject_kind,
+                                   subject_id=payload.subject_id, purpose=payload.purpose,
+                                   consent_id=payload.consent_id)
+
+
+@router.post("/trade-lines", response=TradeLinesOut,
+             summary="Report trade lines (events or the monthly batch)")
+def trade_lines(request: HttpRequest, payload: TradeLinesIn) -> TradeLinesOut:
+    result = services.trade_lines_report(member=_member(request), records=payload.records)
+    return TradeLinesOut(accepted=result.accepted, duplicates=result.duplicates,
+                         rejected=result.rejected)
+
+
+@router.post("/reservations", response={201: ReservationOut},
+             summary="Reserve headroom under the cross-platform cap")
+def reservation_create(request: HttpRequest, payload: ReservationIn
+                       ) -> Status[ReservationOut]:
+    reservation = services.reservation_hold(
+        member=_member(request), subject_kind=payload.subject_kind,
+        subject_id=payload.subject_id, reference=payload.reference,
+        amount_fen=money_to_minor(payload.amount, "CNY"))
+    return Status(201, _reservation_out(reservation))
+
+
+@router.post("/reservations/{reference}/release", response=ReservationOut,
+             summary="The listing failed: free the headroom")
+def reservation_release(request: HttpRequest, reference: str) -> ReservationOut:
+    return _reservation_out(services.reservation_release(member=_member(request),
+                                                         reference=reference))
+
+
+@router.post("/reservations/{reference}/convert", response=ReservationOut,
+             summary="The loan is made: its trade line replaces the reservation")
+def reservation_convert(request: HttpRequest, reference: str,
+                        payload: dict[str, Any] = Body(...)) -> ReservationOut:  # noqa: B008
+    return _reservation_out(services.reservation_convert(
+        member=_member(request), reference=reference, trade_line=payload))
+
+
+@router.post("/negative-records", response={201: dict[str, Any]},
+             summary="Report a default, fake information or fraud")
+def negative_record(request: HttpRequest, payload: NegativeRecordIn
+                    ) -> Status[dict[str, Any]]:
+    record = services.negative_record_report(
+        member=_member(request), subject_kind=payload.subject_kind,
+        subject_id=payload.subject_id, kind=payload.kind, detail=payload.detail,
+        subject_notified_on=payload.subject_notified_on)
+    return Status(201, {"id": record.pk, "expires_on": record.expires_on.isoformat()})
+
+
+@router.post("/disputes/{dispute_id}/answer", response=dict[str, Any],
+             summary="Answer a subject's dispute")
+def dispute_answer(request: HttpRequest, dispute_id: int,
+                   payload: DisputeAnswerIn) -> dict[str, Any]:
+    dispute = services.dispute_answer(member=_member(request), dispute_id=dispute_id,
+                                      upheld=payload.upheld, answer=payload.answer)
+    return {"id": dispute.pk, "answered_on": dispute.answered_on.isoformat()
+            if dispute.answered_on else None, "upheld": dispute.upheld}

@@ -1,0 +1,65 @@
+"""``puhui registry …`` on the registry's deployment (its own database):
+
+    member add --code C --name N [--kind platform|bank]   prints the signing secret once
+    members                                               the members
+    disputes escalate [--date YYYY-MM-DD]                 flag disputes past their deadline
+
+and on a platform (a member):
+
+    send                                                  send what is queued for the registry
+"""
+
+import os
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from puhui.registry.models import Member
+from puhui.registry.services import disputes_escalate, member_register
+
+
+class Command(BaseCommand):
+    help = __doc__
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        member = actions.add_parser("member")
+        member.add_argument("verb", choices=["add"])
+        member.add_argument("--code", required=True)
+        member.add_argument("--name", required=True)
+        member.add_argument("--kind", choices=["platform", "bank"], default="platform")
+        member.add_argument("--secret-env", metavar="VARIABLE",
+                            help="take the signing secret from this environment variable "
+                                 "(an existing member's secret is replaced) instead of making "
+                                 "one and printing it")
+        actions.add_parser("members")
+        disputes = actions.add_parser("disputes")
+        disputes.add_argument("verb", choices=["escalate"])
+        disputes.add_argument("--date", type=date.fromisoformat, default=None)
+        actions.add_parser("send")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "member":
+            given = os.environ.get(options["secret_env"] or "", "") or None
+            if options["secret_env"] and not given:
+                raise CommandError(f"the environment variable {options['secret_env']} is empty")
+            member, secret = member_register(code=options["code"], name=options["name"],
+                                             kind=options["kind"], secret=given)
+            if given:
+                self.stdout.write(f"member {member.code}; signing secret from "
+                                  f"{options['secret_env']}")
+            else:
+                self.stdout.write(f"member {member.code}; signing secret (shown once): "
+                                  f"{secret}")
+        elif options["action"] == "members":
+            for member in Member.objects.order_by("code"):
+                self.stdout.write(f"{member.code}\t{member.kind}\t{member.name}\t"
+                                  f"{'active' if member.active else 'inactive'}")
+        elif options["action"] == "send":
+            from puhui.registry.client import outbox_send
+
+            self.stdout.write(f"{outbox_send()} messages sent to the registry")
+        else:
+            escalated = disputes_escalate(today=options["date"])
+            self.stdout.write(f"{escalated} disputes escalated")

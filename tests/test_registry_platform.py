@@ -1,0 +1,136 @@
+"""A platform's applications checked against the registry running as its own process: the
+report and a reservation before approval, another platform's loan caught across platforms,
+and a registry that cannot be reached never passing an application."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from puhui.lending.models import ApplicationStatus
+from puhui.lending.services import (
+    application_decide,
+    application_mark_reviewed,
+    application_submit,
+    bid_place,
+)
+from puhui.lending.tests.factories import (
+    admitted_enterprise,
+    investor_with_money,
+    listing_new,
+    operators,
+    product_new,
+)
+from puhui.parties.models import Role
+from puhui.parties.tests.factories import user_new
+from puhui.registry.client import RegistryClient, outbox_send
+from puhui.registry.models import OutboxMessage
+from tests.processes import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def as_platform_a(registry, settings):
+    settings.PUHUI_REGISTRY_URL = registry.url
+    settings.PUHUI_REGISTRY_MEMBER = "platform-a"
+    settings.PUHUI_REGISTRY_SECRET = registry.secrets["platform-a"]
+    settings.PUHUI_EXPOSURE_CHECK = "puhui.registry.client.exposure_registry"
+    return registry
+
+
+def _apply(enterprise, amount: str):
+    return application_submit(
+        user=enterprise.representative, enterprise=enterprise,
+        product=product_new(amount_max_fen=1_000_000_00), amount=Decimal(amount),
+        term_months=12, method="equal-installment", purpose_category="inventory",
+        purpose_description="tea for the season")
+
+
+def _loan_on_platform_b(registry, uscc: str, amount: str) -> None:
+    platform_b = RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
+    answer = platform_b.call("POST", "/trade-lines", {"records": [{
+        "event_id": "b-1", "event": "opened", "subject_kind": "enterprise", "subject_id": uscc,
+        "account_number": "B-LOAN-1", "product_type": "loan", "opened_on": "2026-06-01",
+        "amount": amount, "balance": amount, "scheduled_payment": "0", "past_due": "0",
+        "status": "open", "payment_history": "NNNNNN", "as_of": "2026-11-30"}]})
+    assert answer["accepted"] == 1
+
+
+def test_the_second_platform_sees_the_first_platform_s_loan_and_the_operator_sees_it(
+        as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "800000")
+    application = _apply(enterprise, "100000")
+    assert application.status == ApplicationStatus.SUBMITTED, application.decision_reasons
+    assert application.registry_report["outstanding_total"] == "800000.00"
+    assert [f["lender"] for f in application.registry_report["financings"]] == ["member A"]
+    operator = Client()
+    operator.force_login(user_new(Role.OPERATOR))
+    page = operator.get(f"/loans/applications/{application.pk}/").content.decode()
+    assert 'data-testid="registry-report"' in page
+    assert "800000.00 CNY" in page
+
+
+def test_an_application_over_the_cap_across_platforms_is_refused_naming_the_headroom(
+        as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "4600000")
+    application = _apply(enterprise, "500000")
+    assert application.status == ApplicationStatus.REFUSED
+    assert "borrowing_caps.legal_person.all_platforms" in application.decision_reasons
+    assert "400000.00 CNY is left" in application.decision_reasons
+
+
+def test_an_unreachable_registry_never_lets_an_application_through(settings):
+    settings.PUHUI_REGISTRY_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens
+    settings.PUHUI_REGISTRY_MEMBER, settings.PUHUI_REGISTRY_SECRET = "platform-a", "x"
+    settings.PUHUI_EXPOSURE_CHECK = "puhui.registry.client.exposure_registry"
+    application = _apply(admitted_enterprise(revenue_wan=Decimal("2000")), "100000")
+    assert application.status == ApplicationStatus.REFUSED
+    assert "could not be reached" in application.decision_reasons
+    assert application.registry_report == {}
+
+
+def test_a_funded_loan_becomes_a_trade_line_and_a_rejected_application_frees_its_headroom(
+        as_platform_a, settings):
+    settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    listing = listing_new(enterprise=enterprise, amount="1000")
+    lender = investor_with_money(5_000_00)
+    bid_place(investor=lender, listing=listing, amount=Decimal("1000"), bid_id=uuid.uuid4())
+    rejected = _apply(enterprise, "200000")
+    maker, checker = operators()
+    application_mark_reviewed(application=rejected, reviewer=maker, note="ok")
+    application_decide(application=rejected, approver=checker, approve=False,
+                       reasons="purpose not credible")
+    assert outbox_send() == 2  # the loan's conversion, the rejection's release
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+    platform_b = RegistryClient(as_platform_a.url, "platform-b",
+                                as_platform_a.secrets["platform-b"])
+    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
+    platform_b.consent_give(consent_id="b-1", purpose="loan_application", **subject)
+    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
+                                                            "consent_id": "b-1"})
+    assert report["outstanding_total"] == "1000.00"  # the loan, as a trade line
+    assert report["reserved_total"] == "0.00"  # converted and released: nothing held
+    assert [f["lender"] for f in report["financings"]] == ["member A"]
+
+
+def test_while_the_registry_is_down_messages_wait_and_go_later(as_platform_a, settings):
+    settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    application = _apply(enterprise, "100000")
+    maker, checker = operators()
+    application_mark_reviewed(application=application, reviewer=maker, note="ok")
+    registry_url = settings.PUHUI_REGISTRY_URL
+    settings.PUHUI_REGISTRY_URL = f"http://127.0.0.1:{free_port()}"
+    application_decide(application=application, approver=checker, approve=False,
+                       reasons="not now")
+    assert outbox_send() == 0
+    waiting = OutboxMessage.objects.get()
+    assert (waiting.attempts, waiting.sent_at) == (1, None)
+    settings.PUHUI_REGISTRY_URL = registry_url
+    assert outbox_send() == 1
