@@ -8,7 +8,11 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from puhui.core.money import money_from_minor
+from puhui.ledger.models import Account
+from puhui.ledger.tests.factories import fund
 from puhui.lending.models import ApplicationStatus
+from puhui.lending.repayments import loan_quote, repayment_make
 from puhui.lending.services import (
     application_decide,
     application_mark_reviewed,
@@ -24,7 +28,7 @@ from puhui.lending.tests.factories import (
 )
 from puhui.parties.models import Role
 from puhui.parties.tests.factories import user_new
-from puhui.registry.client import RegistryClient, outbox_send
+from puhui.registry.client import RegistryClient, loans_report_monthly, outbox_send
 from puhui.registry.models import OutboxMessage
 from tests.processes import free_port
 
@@ -134,3 +138,31 @@ def test_while_the_registry_is_down_messages_wait_and_go_later(as_platform_a, se
     assert (waiting.attempts, waiting.sent_at) == (1, None)
     settings.PUHUI_REGISTRY_URL = registry_url
     assert outbox_send() == 1
+
+
+def test_repayments_and_the_monthly_batch_keep_the_trade_line_current(as_platform_a,
+                                                                        settings):
+    settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    listing = listing_new(enterprise=enterprise, amount="1000", term_months=3, method="bullet")
+    bid_place(investor=investor_with_money(5_000_00), listing=listing, amount=Decimal("1000"),
+              bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    loan = listing.loan
+    assert loans_report_monthly(as_of=loan.value_date) == 1
+    assert outbox_send() == 2  # the conversion, the monthly batch
+    payoff = loan_quote(loan, loan.value_date).payoff_fen
+    fund(Account.objects.get(pk=loan.borrower_account_id), payoff)
+    repayment_make(user=enterprise.representative, loan=loan, prepay=True,
+                   amount=money_from_minor(payoff, "CNY"), repayment_id=uuid.uuid4())
+    assert outbox_send() == 1
+    platform_b = RegistryClient(as_platform_a.url, "platform-b",
+                                as_platform_a.secrets["platform-b"])
+    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
+    platform_b.consent_give(consent_id="b-2", purpose="loan_application", **subject)
+    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
+                                                            "consent_id": "b-2"})
+    [line] = report["financings"]
+    assert (line["status"], line["balance"]) == ("closed", "0.00")
+    assert line["payment_history"] == "*" * 23 + "C"  # the same month: settled
+    assert report["outstanding_total"] == "0.00"

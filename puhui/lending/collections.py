@@ -13,6 +13,7 @@ from puhui.core.money import money_from_minor, money_split, money_to_minor
 from puhui.lending import errors
 from puhui.lending.models import CollectionCase, Installment, Loan, LoanStatus, Note
 from puhui.lending.repayments import ledger_move, notes_pay
+from puhui.lending.services import exposure_event
 from puhui.parties.models import OperatorDuty, User
 from puhui.parties.services import require_duty
 
@@ -58,6 +59,7 @@ def recovery_record(*, operator: User, loan: Loan, amount: Decimal,
     case.save(update_fields=["recovered_fen", "closed_on"])
     audit_record(actor=operator, action="loan.recovery", subject=f"loan:{loan.pk}",
                  amount_fen=amount_fen)
+    exposure_event(application=loan.listing.application, event="changed", loan=loan)
     return case
 
 
@@ -76,4 +78,5 @@ def loan_write_off(*, operator: User, loan: Loan) -> CollectionCase:
     loan.save(update_fields=["status"])
     audit_record(actor=operator, action="loan.written_off", subject=f"loan:{loan.pk}",
                  written_off_fen=case.written_off_fen)
+    exposure_event(application=loan.listing.application, event="changed", loan=loan)
     return case

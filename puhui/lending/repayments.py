@@ -22,7 +22,7 @@ from puhui.core.money import money_from_minor, money_split, money_to_minor
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create
 from puhui.lending import errors
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
-from puhui.lending.services import _transfer_id, platform_account, wallet_for
+from puhui.lending.services import _transfer_id, exposure_event, platform_account, wallet_for
 from puhui.parties.models import User
 
 PARTS = ("penalty", "fee", "interest", "principal")
@@ -144,6 +144,7 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     )
     audit_record(actor=user, action="loan.repaid", subject=f"loan:{loan.pk}",
                  amount_fen=amount_fen, kind=repayment.kind)
+    exposure_event(application=application, event="changed", loan=loan)
     return repayment
 
 
@@ -216,6 +217,7 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     )
     audit_record(actor=user, action="loan.prepaid_in_part", subject=f"loan:{loan.pk}",
                  principal_fen=principal_fen, shorten_term=shorten_term)
+    exposure_event(application=loan.listing.application, event="changed", loan=loan)
     return repayment
 
 

@@ -12,7 +12,8 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
+import uuid
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from puhui.core.money import money_from_minor
 from puhui.core.signing import signature
-from puhui.lending.models import Loan, LoanApplication
+from puhui.lending.models import Loan, LoanApplication, LoanStatus
 from puhui.lending.services import Check, ExposureOutcome
 from puhui.registry.models import OutboxMessage
 from puhui.registry.services import consent_signature
@@ -137,23 +138,70 @@ def registry_event(*, application: LoanApplication, event: str, loan: Loan | Non
         OutboxMessage.objects.create(method="POST", path=f"/reservations/{reference}/release",
                                      body={})
     elif event == "converted" and loan is not None:
-        first = loan.installments.order_by("number").first()
-        scheduled = (first.principal_fen + first.interest_fen + first.fee_fen) if first else 0
         OutboxMessage.objects.create(method="POST", path=f"/reservations/{reference}/convert",
-                                     body=_trade_line(loan, application, scheduled))
+                                     body=loan_trade_line(loan, event="opened"))
+    elif event == "changed" and loan is not None:
+        OutboxMessage.objects.create(method="POST", path="/trade-lines", body={
+            "records": [loan_trade_line(loan, event="changed")]})
     else:
         raise ValueError(f"unknown exposure event {event!r}")
     transaction.on_commit(outbox_send)
 
 
-def _trade_line(loan: Loan, application: LoanApplication, scheduled_fen: int) -> dict[str, Any]:
+def _history_code(loan: Loan, days_past_due: int) -> str:
+    """This month's code of the PBOC-like payment history: C settled, G written off, N current,
+    1–7 by 30-day bucket of days past due."""
+    if loan.status == LoanStatus.CLOSED:
+        return "C"
+    if loan.status == LoanStatus.WRITTEN_OFF:
+        return "G"
+    return "N" if days_past_due <= 0 else str(min((days_past_due - 1) // 30 + 1, 7))
+
+
+def loan_trade_line(loan: Loan, *, event: str, as_of: date | None = None) -> dict[str, Any]:
+    """The loan as a trade-line record, from the platform's books on ``as_of`` (today). Its
+    payment history is this month's code; the registry keeps the 24-month window."""
+    as_of = as_of or timezone.localdate()
+    installments = list(loan.installments.order_by("number"))
+    unsettled = [i for i in installments if not i.settled]
+    late = [i for i in unsettled if i.due_date <= as_of]
+    upcoming = next((i for i in unsettled if i.due_date > as_of), None)
+    outstanding = sum(i.owed("principal") for i in installments)
+    status = {LoanStatus.CLOSED: "closed", LoanStatus.WRITTEN_OFF: "written_off",
+              LoanStatus.DEFAULT: "default"}.get(loan.status, "open")  # type: ignore[call-overload]
+    dpd = max((i.days_past_due for i in late), default=0)
+    delinquent = [i.due_date for i in late if i.days_past_due > 0]
+    event_id = {"opened": f"loan:{loan.pk}:opened",
+                "monthly": f"loan:{loan.pk}:monthly:{as_of:%Y-%m}"}.get(
+        event, f"loan:{loan.pk}:{event}:{uuid.uuid4()}")
     yuan = lambda fen: str(money_from_minor(fen, "CNY"))  # noqa: E731
-    return {"event_id": f"loan:{loan.pk}:opened", "subject_kind": "enterprise",
-            "subject_id": application.enterprise.uscc, "account_number": f"loan:{loan.pk}",
-            "product_type": "loan", "opened_on": loan.value_date.isoformat(),
-            "amount": yuan(loan.principal_fen), "balance": yuan(loan.principal_fen),
-            "scheduled_payment": yuan(scheduled_fen), "past_due": "0.00", "status": "open",
-            "payment_history": "N", "as_of": loan.value_date.isoformat()}
+    application = loan.listing.application
+    return {
+        "event_id": event_id,
+        "event": "opened" if event == "opened" else "monthly" if event == "monthly" else "paid",
+        "subject_kind": "enterprise", "subject_id": application.enterprise.uscc,
+        "account_number": f"loan:{loan.pk}", "product_type": "loan",
+        "opened_on": loan.value_date.isoformat(), "amount": yuan(loan.principal_fen),
+        "balance": yuan(0 if status in ("closed", "written_off") else outstanding),
+        "scheduled_payment": yuan(sum(upcoming.owed(p) for p in ("principal", "interest", "fee"))
+                                  if upcoming else 0),
+        "past_due": yuan(sum(i.owed(p) for i in late
+                             for p in ("principal", "interest", "fee", "penalty"))),
+        "status": status, "payment_history": _history_code(loan, dpd),
+        "first_delinquency_on": min(delinquent).isoformat() if delinquent else None,
+        "as_of": as_of.isoformat(),
+    }
+
+
+def loans_report_monthly(*, as_of: date) -> int:
+    """Queue every loan's trade line for the month of ``as_of`` (the monthly batch); one
+    message per 1,000 loans. Returns how many loans were queued."""
+    loans = Loan.objects.select_related("listing__application__enterprise").order_by("pk")
+    records = [loan_trade_line(loan, event="monthly", as_of=as_of) for loan in loans]
+    for first in range(0, len(records), 1000):
+        OutboxMessage.objects.create(method="POST", path="/trade-lines",
+                                     body={"records": records[first:first + 1000]})
+    return len(records)
 
 
 def outbox_send() -> int:

@@ -301,7 +301,7 @@ def _validated(record: dict[str, Any]) -> dict[str, Any]:
         "opened_on": _day(record, "opened_on"), "as_of": _day(record, "as_of"),
         "first_delinquency_on": _day(record, "first_delinquency_on", required=False),
         "product_type": record["product_type"], "status": record["status"],
-        "payment_history": history.rjust(24, "*"),
+        "payment_history": history,  # one code: this month's, merged into the window
     }
     if fields["amount_fen"] <= 0 or min(fields["balance_fen"], fields["past_due_fen"],
                                         fields["scheduled_payment_fen"]) < 0:
@@ -341,8 +341,11 @@ def trade_lines_report(*, member: Member, records: Iterable[dict[str, Any]]) -> 
     valid = [(record, fields) for record, fields in valid if record["event_id"] not in known]
     subjects = _subjects_for({(r["subject_kind"], str(r["subject_id"])) for r, _ in valid})
     accounts = {str(r["account_number"]) for r, _ in valid}
-    owners = dict(TradeLine.objects.filter(member=member, account_number__in=accounts)
-                  .values_list("account_number", "subject_id"))
+    owners, windows = {}, {}
+    for account, subject_id, history, as_of in TradeLine.objects.filter(
+            member=member, account_number__in=accounts).values_list(
+            "account_number", "subject_id", "payment_history", "as_of"):
+        owners[account], windows[account] = subject_id, (history, as_of)
     applied: list[tuple[dict[str, Any], dict[str, Any], int]] = []
     for record, fields in valid:
         subject_id = subjects[(record["subject_kind"], str(record["subject_id"]))]
@@ -352,6 +355,9 @@ def trade_lines_report(*, member: Member, records: Iterable[dict[str, Any]]) -> 
                              "code": "SUBJECT_CHANGED", "reason": "the account belongs to "
                              "another subject in earlier reports"})
             continue
+        fields["payment_history"] = _history_window(windows.get(account),
+                                                    fields["payment_history"], fields["as_of"])
+        windows[account] = (fields["payment_history"], fields["as_of"])
         applied.append((record, fields, subject_id))
     latest = {str(record["account_number"]): (fields, subject_id)
               for record, fields, subject_id in applied}
@@ -370,6 +376,21 @@ def trade_lines_report(*, member: Member, records: Iterable[dict[str, Any]]) -> 
         batch_size=1000)
     rejected.sort(key=lambda problem: problem["index"])
     return BatchResult(len(applied), duplicates, rejected)
+
+
+def _history_window(previous: tuple[str, date] | None, reported: str, as_of: date) -> str:
+    """The 24-month payment history after a report. A full string replaces the window; a single
+    code is this month's: it replaces the last code of the same month, or moves the window on
+    by the months since the last report (months nobody reported are ``#``, unknown)."""
+    if len(reported) > 1 or previous is None:
+        return reported.rjust(24, "*")[-24:]
+    history, last = previous
+    months = (as_of.year - last.year) * 12 + as_of.month - last.month
+    if months < 0:  # an older report than the window: the window stands
+        return history
+    if months == 0:
+        return history[:-1] + reported
+    return (history + "#" * (months - 1) + reported)[-24:]
 
 
 TRADE_LINE_FIELDS = ("product_type", "opened_on", "amount_fen", "balance_fen",

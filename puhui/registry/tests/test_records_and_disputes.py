@@ -91,3 +91,19 @@ def test_only_the_reporting_member_answers_and_a_dispute_must_name_the_subject_s
     assert Dispute.objects.count() == 1
     dispute.refresh_from_db()
     assert dispute.answered_on is None
+
+
+def test_the_payment_history_window_moves_by_months_and_keeps_24_codes():
+    from puhui.registry.services import _history_window
+
+    assert _history_window(None, "N", date(2026, 3, 31)) == "*" * 23 + "N"
+    window = ("*" * 23 + "N", date(2026, 3, 31))
+    assert _history_window(window, "1", date(2026, 3, 31)) == "*" * 23 + "1"  # same month
+    assert _history_window(window, "1", date(2026, 4, 30)) == "*" * 22 + "N1"
+    assert _history_window(window, "2", date(2026, 6, 30)) == "*" * 20 + "N##2"  # May, April
+    assert _history_window(window, "C", date(2025, 12, 31)) == window[0]  # older: unchanged
+    full = "NNNNNNNNNNNN123456CNNNNN"
+    assert _history_window(window, full, date(2026, 3, 31)) == full
+    long_gap = _history_window(window, "N", date(2028, 12, 31))
+    assert len(long_gap) == 24
+    assert long_gap.endswith("#N")

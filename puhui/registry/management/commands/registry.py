@@ -7,6 +7,7 @@
 and on a platform (a member):
 
     send                                                  send what is queued for the registry
+    report-monthly [--as-of YYYY-MM-DD]                   queue every loan's trade line, send
 """
 
 import os
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         disputes.add_argument("verb", choices=["escalate"])
         disputes.add_argument("--date", type=date.fromisoformat, default=None)
         actions.add_parser("send")
+        monthly = actions.add_parser("report-monthly")
+        monthly.add_argument("--as-of", type=date.fromisoformat, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "member":
@@ -56,6 +59,13 @@ class Command(BaseCommand):
             for member in Member.objects.order_by("code"):
                 self.stdout.write(f"{member.code}\t{member.kind}\t{member.name}\t"
                                   f"{'active' if member.active else 'inactive'}")
+        elif options["action"] == "report-monthly":
+            from django.utils import timezone
+
+            from puhui.registry.client import loans_report_monthly, outbox_send
+
+            queued = loans_report_monthly(as_of=options["as_of"] or timezone.localdate())
+            self.stdout.write(f"{queued} loans queued; {outbox_send()} messages sent")
         elif options["action"] == "send":
             from puhui.registry.client import outbox_send
 
