@@ -166,3 +166,37 @@ def test_repayments_and_the_monthly_batch_keep_the_trade_line_current(as_platfor
     assert (line["status"], line["balance"]) == ("closed", "0.00")
     assert line["payment_history"] == "*" * 23 + "C"  # the same month: settled
     assert report["outstanding_total"] == "0.00"
+
+
+def test_the_borrower_sees_their_report_who_looked_and_disputes_a_record(as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "800000")
+    _apply(enterprise, "100000")  # platform A looks, with the borrower's consent
+    borrower = Client()
+    borrower.force_login(enterprise.representative)
+    page = borrower.get("/borrower/credit-report/").content.decode()
+    assert 'data-testid="registry-report"' in page
+    assert "800000.00" in page
+    assert "Platform-A" in page  # who looked: the subject sees the member's name
+    line_id = next(part for part in page.split('value="line:')[1:]).split('"')[0]
+    borrower.post("/borrower/credit-report/", {"record": f"line:{line_id}",
+                                               "statement": "this loan was repaid in May"})
+    page = borrower.get("/borrower/credit-report/").content.decode()
+    assert "this loan was repaid in May" in page
+    assert "⚑" in page  # the trade line now carries the dispute flag
+    platform_b = RegistryClient(as_platform_a.url, "platform-b",
+                                as_platform_a.secrets["platform-b"])
+    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
+    platform_b.consent_give(consent_id="b-3", purpose="loan_application", **subject)
+    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
+                                                            "consent_id": "b-3"})
+    assert report["financings"][0]["disputed"] is True
+    assert report["disputes_open"] == 1
+
+
+def test_without_a_registry_the_page_says_so():
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    borrower = Client()
+    borrower.force_login(enterprise.representative)
+    page = borrower.get("/borrower/credit-report/").content.decode()
+    assert 'data-testid="registry-none"' in page

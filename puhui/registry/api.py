@@ -116,6 +116,18 @@ class NegativeRecordIn(Schema):
     subject_notified_on: date | None = None
 
 
+class SubjectRequestIn(Schema):
+    subject_kind: str = Field(max_length=10)
+    subject_id: str = Field(min_length=1, max_length=40)
+    consent_id: str = Field(min_length=1, max_length=64)
+
+
+class SubjectDisputeIn(SubjectRequestIn):
+    statement: str = Field(min_length=1, max_length=2000)
+    trade_line_id: int | None = None
+    negative_record_id: int | None = None
+
+
 class DisputeAnswerIn(Schema):
     upheld: bool
     answer: str = Field(min_length=1, max_length=2000)
@@ -197,3 +209,23 @@ def dispute_answer(request: HttpRequest, dispute_id: int,
                                       upheld=payload.upheld, answer=payload.answer)
     return {"id": dispute.pk, "answered_on": dispute.answered_on.isoformat()
             if dispute.answered_on else None, "upheld": dispute.upheld}
+
+
+@router.post("/subject/report", response=dict[str, Any],
+             summary="The subject's own report, who looked, and their disputes")
+def subject_report(request: HttpRequest, payload: SubjectRequestIn) -> dict[str, Any]:
+    return services.subject_request(member=_member(request), subject_kind=payload.subject_kind,
+                                    subject_id=payload.subject_id,
+                                    consent_id=payload.consent_id)
+
+
+@router.post("/subject/disputes", response={201: dict[str, Any]},
+             summary="The subject disputes a trade line or a negative record")
+def subject_dispute(request: HttpRequest, payload: SubjectDisputeIn
+                    ) -> Status[dict[str, Any]]:
+    dispute = services.subject_dispute(
+        member=_member(request), subject_kind=payload.subject_kind,
+        subject_id=payload.subject_id, consent_id=payload.consent_id,
+        statement=payload.statement, trade_line_id=payload.trade_line_id,
+        negative_record_id=payload.negative_record_id)
+    return Status(201, {"id": dispute.pk, "answer_due_on": dispute.answer_due_on.isoformat()})

@@ -175,7 +175,7 @@ def report_build(*, subject: Subject, member: Member, today: date,
         else:
             lender = others.setdefault(line.member_id, f"member {chr(65 + len(others))}")
         financings.append({
-            "lender": lender, "account_number": line.account_number
+            "id": line.pk, "lender": lender, "account_number": line.account_number
             if line.member_id == member.pk else "", "product_type": line.product_type,
             "opened_on": line.opened_on.isoformat(), "amount": _yuan(line.amount_fen),
             "balance": _yuan(line.balance_fen), "past_due": _yuan(line.past_due_fen),
@@ -203,7 +203,7 @@ def report_build(*, subject: Subject, member: Member, today: date,
         "inquiries": {f"last_{months}_months": inquiries.filter(
             at__date__gte=_months_before(today, months)).count()
             for months in policy.report_inquiry_months},
-        "negative_records": [{"kind": r.kind, "detail": r.detail,
+        "negative_records": [{"id": r.pk, "kind": r.kind, "detail": r.detail,
                               "reported_on": r.reported_on.isoformat(),
                               "expires_on": r.expires_on.isoformat(),
                               "disputed": r.pk in disputed_records} for r in records],
@@ -231,6 +231,46 @@ def report_request(*, member: Member, subject_kind: str, subject_id: str, purpos
         raise PuhuiError(errors.CONSENT_REQUIRED)
     return report_build(subject=subject, member=member, today=now.date(),
                         rulebook=rulebook_in_force())
+
+
+def subject_request(*, member: Member, subject_kind: str, subject_id: str, consent_id: str,
+                    now: datetime | None = None) -> dict[str, Any]:
+    """The subject's own view, through the member the subject signed in to: the report, and
+    who looked (member names shown: it is the subject asking) with purpose and time."""
+    report = report_request(member=member, subject_kind=subject_kind, subject_id=subject_id,
+                            purpose=Purpose.SUBJECT_REQUEST, consent_id=consent_id, now=now)
+    subject = subject_find(subject_kind, subject_id)
+    assert subject is not None  # report_request found it
+    report["who_looked"] = [
+        {"member": inquiry.member.name, "purpose": inquiry.purpose, "allowed": inquiry.allowed,
+         "at": inquiry.at.isoformat(timespec="seconds")}
+        for inquiry in subject.inquiries.select_related("member").order_by("-at")[:100]]
+    report["disputes"] = [
+        {"id": d.pk, "opened_on": d.opened_on.isoformat(), "statement": d.statement,
+         "answer_due_on": d.answer_due_on.isoformat(),
+         "answered_on": d.answered_on.isoformat() if d.answered_on else None,
+         "answer": d.answer, "upheld": d.upheld,
+         "escalated_on": d.escalated_on.isoformat() if d.escalated_on else None}
+        for d in subject.disputes.order_by("-opened_on", "-pk")]
+    return report
+
+
+def subject_dispute(*, member: Member, subject_kind: str, subject_id: str, consent_id: str,
+                    statement: str, trade_line_id: int | None = None,
+                    negative_record_id: int | None = None) -> Dispute:
+    """A subject disputes one of their records through the member they signed in to."""
+    now = timezone.now()
+    subject = subject_find(subject_kind, subject_id)
+    consent = _consent_valid(member=member, subject=subject, purpose=Purpose.SUBJECT_REQUEST,
+                             consent_id=consent_id, now=now)
+    if consent is None or subject is None:
+        raise PuhuiError(errors.CONSENT_REQUIRED)
+    return dispute_open(
+        subject=subject, statement=statement,
+        trade_line=TradeLine.objects.filter(pk=trade_line_id).first()
+        if trade_line_id else None,
+        negative_record=NegativeRecord.objects.filter(pk=negative_record_id).first()
+        if negative_record_id else None)
 
 
 # --- trade lines ------------------------------------------------------------------------------
