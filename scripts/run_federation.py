@@ -20,12 +20,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VAR = ROOT / "var"
+# A test runs a second federation beside a developer's: another directory, other ports.
+VAR = Path(os.environ.get("PUHUI_FEDERATION_DIR", ROOT / "var"))
+PORTS = [int(p) for p in os.environ.get("PUHUI_FEDERATION_PORTS",
+                                        "8000,8001,8100,8101,8300").split(",")]
 CLI = [sys.executable, "-m", "puhui.cli"]
-REGISTRY_PORT = 8300
+REGISTRY_PORT = PORTS[4]
 PLATFORMS = {  # name: (port, bank port, database file, custodian file)
-    "a": (8000, 8100, "puhui.sqlite3", "custodian.sqlite3"),
-    "b": (8001, 8101, "platform-b.sqlite3", "custodian-b.sqlite3"),
+    "a": (PORTS[0], PORTS[2], "puhui.sqlite3", "custodian.sqlite3"),
+    "b": (PORTS[1], PORTS[3], "platform-b.sqlite3", "custodian-b.sqlite3"),
 }
 
 
@@ -44,7 +47,8 @@ def _wait(port: int, what: str, process: subprocess.Popen) -> None:
 
 def main() -> None:
     VAR.mkdir(exist_ok=True)
-    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"DEBUG": "1"}
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")} | {"DEBUG": "1"}
     running: list[subprocess.Popen] = []
 
     def stop(*_: object) -> None:
@@ -89,7 +93,9 @@ def main() -> None:
             _wait(bank_port, f"platform {name.upper()}'s custodian bank", bank)
             subprocess.run([*CLI, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT,
                            check=True)
-            demo = subprocess.run([*CLI, "demo"], env=env, cwd=ROOT, check=True,
+            # platform B's demo application waits in its operator's review queue
+            waits = ["--application-waits"] if name == "b" else []
+            demo = subprocess.run([*CLI, "demo", *waits], env=env, cwd=ROOT, check=True,
                                   capture_output=True, text=True)
             servers.append((name, port, env, demo.stdout))
         for name, port, env, _demo in servers:
@@ -102,8 +108,8 @@ def main() -> None:
         for name, port, _env, _demo in servers:
             print(f"platform {name.upper()}  http://127.0.0.1:{port}/")
         print("The demo enterprise applied on both platforms: on platform B, sign in as "
-              "demo-operator and open its loan application to see the registry report with "
-              "platform A's listing. Ctrl-C stops everything.")
+              "demo-operator, open Loan applications and the tea house's application: the "
+              "registry report shows platform A's listing. Ctrl-C stops everything.")
         while all(process.poll() is None for process in running):
             time.sleep(1)
         raise SystemExit("a process of the federation stopped")

@@ -441,8 +441,10 @@ TRADE_LINE_FIELDS = ("product_type", "opened_on", "amount_fen", "balance_fen",
 def _subjects_for(identities: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Each (kind, identity) → its subject's id, creating the missing ones in one statement."""
     indexed = {(kind, identity): _subject_index(kind, identity) for kind, identity in identities}
+    kinds = {kind for kind, _identity in identities}
     found = {(kind, index): pk for kind, index, pk in Subject.objects.filter(
-        identity_index__in=set(indexed.values())).values_list("kind", "identity_index", "pk")}
+        kind__in=kinds, identity_index__in=set(indexed.values()))
+        .values_list("kind", "identity_index", "pk")}
     missing = {key: index for key, index in indexed.items() if (key[0], index) not in found}
     if missing:
         Subject.objects.bulk_create(
@@ -453,8 +455,8 @@ def _subjects_for(identities: set[tuple[str, str]]) -> dict[tuple[str, str], int
              for (kind, identity), index in missing.items()],
             ignore_conflicts=True, batch_size=1000)
         found |= {(kind, index): pk for kind, index, pk in Subject.objects.filter(
-            identity_index__in=set(missing.values())).values_list("kind", "identity_index",
-                                                                  "pk")}
+            kind__in=kinds, identity_index__in=set(missing.values()))
+            .values_list("kind", "identity_index", "pk")}
     return {key: found[(key[0], index)] for key, index in indexed.items()}
 
 

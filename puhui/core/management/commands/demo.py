@@ -12,7 +12,7 @@ from puhui.core.errors import PuhuiError
 from puhui.custody.services import bank_mirror, wallet_deposit
 from puhui.ledger.models import Account
 from puhui.ledger.services import NewTransfer, transfers_create
-from puhui.lending.models import Bid, Listing, LoanProduct
+from puhui.lending.models import Bid, Listing, LoanApplication, LoanProduct
 from puhui.lending.services import (
     application_decide,
     application_mark_reviewed,
@@ -78,6 +78,11 @@ class Command(BaseCommand):
             "--ledger-only", action="store_true",
             help="record the demo deposits on the ledger without the custodian bank "
                  "(tests; reconciliation with a bank would then show them as differences)")
+        parser.add_argument(
+            "--application-waits", action="store_true",
+            help="leave the demo application waiting for review instead of listing it (the "
+                 "second platform of `make run`: its operator reviews it with the registry "
+                 "report beside it)")
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -93,10 +98,10 @@ class Command(BaseCommand):
         deposit = self._deposit_ledger_only if options["ledger_only"] else self._deposit
         deposit(investor_wallet, 50_000_00, demo_id("investor-deposit"))
         deposit(borrower_wallet, 2_000_00, demo_id("borrower-deposit"))
-        listing = self._open_listing(users, enterprise)
-        if not Bid.objects.filter(pk=demo_id("investor-bid")).exists():
-            bid_place(investor=investor.user, listing=listing, amount=Decimal("10000"),
-                      bid_id=demo_id("investor-bid"))
+        if options["application_waits"]:
+            self._application(users, enterprise)
+        else:
+            self._listing_with_bid(users, enterprise, investor)
         self.stdout.write("Demo logins (user name / password):")
         for key, username, password, _role in DEMO_USERS:
             self.stdout.write(f"  {key:<10} {username:<16} {password}")
@@ -120,17 +125,30 @@ class Command(BaseCommand):
         if outcome.result not in ("ok", "exists"):
             raise CommandError(f"demo deposit refused by the ledger: {outcome}")
 
-    def _open_listing(self, users: dict[str, User], enterprise: Enterprise) -> Listing:
-        product = LoanProduct.objects.filter(code=DEMO_PRODUCT["code"]).first()
-        product = product or product_create(**DEMO_PRODUCT)
-        existing = Listing.objects.filter(application__enterprise=enterprise).first()
+    def _listing_with_bid(self, users: dict[str, User], enterprise: Enterprise,
+                          investor: InvestorProfile) -> None:
+        listing = self._open_listing(users, enterprise)
+        if not Bid.objects.filter(pk=demo_id("investor-bid")).exists():
+            bid_place(investor=investor.user, listing=listing, amount=Decimal("10000"),
+                      bid_id=demo_id("investor-bid"))
+
+    def _application(self, users: dict[str, User], enterprise: Enterprise) -> LoanApplication:
+        existing = LoanApplication.objects.filter(enterprise=enterprise).first()
         if existing:
             return existing
-        application = application_submit(
+        product = LoanProduct.objects.filter(code=DEMO_PRODUCT["code"]).first()
+        product = product or product_create(**DEMO_PRODUCT)
+        return application_submit(
             user=users["borrower"], enterprise=enterprise, product=product,
             amount=Decimal("100000"), term_months=12, method="equal-installment",
             purpose_category="inventory", purpose_description="Tea for the spring season",
             planned_payees=[{"name": "Longjing Tea Cooperative", "amount": Decimal("60000")}])
+
+    def _open_listing(self, users: dict[str, User], enterprise: Enterprise) -> Listing:
+        existing = Listing.objects.filter(application__enterprise=enterprise).first()
+        if existing:
+            return existing
+        application = self._application(users, enterprise)
         application_mark_reviewed(application=application, reviewer=users["operator"],
                                   note="demo data")
         application_decide(application=application, approver=users["checker"], approve=True,
