@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor
 from puhui.ledger.models import Account
 from puhui.ledger.tests.factories import fund
@@ -17,6 +18,7 @@ from puhui.lending.services import (
     application_decide,
     application_mark_reviewed,
     application_submit,
+    applications_recheck_waiting,
     bid_place,
 )
 from puhui.lending.tests.factories import (
@@ -87,14 +89,22 @@ def test_an_application_over_the_cap_across_platforms_is_refused_naming_the_head
     assert "400000.00 CNY is left" in application.decision_reasons
 
 
-def test_an_unreachable_registry_never_lets_an_application_through(settings):
+def test_an_unreachable_registry_makes_the_application_wait_then_it_goes_on(as_platform_a,
+                                                                           settings):
+    registry_url = settings.PUHUI_REGISTRY_URL
     settings.PUHUI_REGISTRY_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens
-    settings.PUHUI_REGISTRY_MEMBER, settings.PUHUI_REGISTRY_SECRET = "platform-a", "x"
-    settings.PUHUI_EXPOSURE_CHECK = "puhui.registry.client.exposure_registry"
     application = _apply(admitted_enterprise(revenue_wan=Decimal("2000")), "100000")
-    assert application.status == ApplicationStatus.REFUSED
+    assert application.status == ApplicationStatus.WAITING
     assert "could not be reached" in application.decision_reasons
-    assert application.registry_report == {}
+    maker, _checker = operators()
+    with pytest.raises(PuhuiError):  # nothing is reviewed, let alone approved, without it
+        application_mark_reviewed(application=application, reviewer=maker, note="ok")
+    assert applications_recheck_waiting() == {"submitted": 0, "refused": 0, "waiting": 1}
+    settings.PUHUI_REGISTRY_URL = registry_url
+    assert applications_recheck_waiting() == {"submitted": 1, "refused": 0, "waiting": 0}
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.registry_report["reserved_total"] == "0.00"
 
 
 def test_a_funded_loan_becomes_a_trade_line_and_a_rejected_application_frees_its_headroom(

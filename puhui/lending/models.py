@@ -68,6 +68,7 @@ class LoanProduct(models.Model):
 
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted, waiting for review")
+    WAITING = "waiting", _("Waiting for the shared credit registry")
     REFUSED = "refused", _("Refused by a pre-approval check")
     REVIEWED = "reviewed", _("Reviewed, waiting for approval")
     APPROVED = "approved", _("Approved")

@@ -129,6 +129,7 @@ class CreditEvaluator(Protocol):
 class ExposureOutcome:
     checks: list[Check]
     report: dict[str, Any]  # the shared registry's report, shown to the operator
+    unreachable: bool = False  # the check could not be made: the application waits
 
 
 class ExposureCheck(Protocol):
@@ -166,8 +167,8 @@ def _plugin(setting: str, default: Callable[..., Any] | None = None) -> Callable
 def outstanding_fen(enterprise: Enterprise, *, excluding: LoanApplication | None = None) -> int:
     """What the enterprise owes or is raising on this platform (applications in play), apart
     from ``excluding`` (the application being evaluated)."""
-    live = [ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED, ApplicationStatus.APPROVED,
-            ApplicationStatus.LISTED]
+    live = [ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REVIEWED,
+            ApplicationStatus.APPROVED, ApplicationStatus.LISTED]
     in_play = LoanApplication.objects.filter(enterprise=enterprise, status__in=live)
     if excluding is not None:
         in_play = in_play.exclude(pk=excluding.pk)
@@ -241,17 +242,7 @@ def application_submit(
         exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)(
             application=application, rulebook=book)
         checks += exposure.checks
-    passed = all(check.passed for check in checks)
-    if not passed:
-        exposure_event(application=application, event="released")
-    application.checks = [asdict(check) for check in checks]
-    application.credit = credit.summary
-    application.registry_report = exposure.report
-    application.status = ApplicationStatus.SUBMITTED if passed else ApplicationStatus.REFUSED
-    application.decision_reasons = "" if passed else "; ".join(
-        f"{c.rule_id}: {c.detail}" for c in checks if not c.passed)
-    application.save(update_fields=["checks", "credit", "registry_report", "status",
-                                    "decision_reasons"])
+    _application_decide_checks(application, checks, credit.summary, exposure)
     for check in checks:
         rule_evaluation_record(
             rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
@@ -261,6 +252,45 @@ def application_submit(
     audit_record(actor=user, action="loan_application.submitted", subject=application.subject,
                  status=application.status, amount_fen=amount_fen)
     return application
+
+
+def _application_decide_checks(application: LoanApplication, checks: list[Check],
+                               credit: dict[str, Any], exposure: ExposureOutcome) -> None:
+    """Record the checks and their outcome: submitted when all passed; waiting when only the
+    shared registry could not be asked (nothing is approved without it); refused otherwise."""
+    passed = all(check.passed for check in checks)
+    waiting = not passed and exposure.unreachable and all(
+        check.passed for check in checks if check not in exposure.checks)
+    if not passed and not waiting:
+        exposure_event(application=application, event="released")
+    application.checks = [asdict(check) for check in checks]
+    application.credit = credit
+    application.registry_report = exposure.report
+    application.status = (ApplicationStatus.SUBMITTED if passed else
+                          ApplicationStatus.WAITING if waiting else ApplicationStatus.REFUSED)
+    application.decision_reasons = "" if passed else "; ".join(
+        f"{c.rule_id}: {c.detail}" for c in checks if not c.passed)
+    application.save(update_fields=["checks", "credit", "registry_report", "status",
+                                    "decision_reasons"])
+
+
+@transaction.atomic
+def applications_recheck_waiting() -> dict[str, int]:
+    """Ask the shared registry again for every application waiting for it; returns how many
+    went on to review, were refused, or still wait."""
+    counts = {"submitted": 0, "refused": 0, "waiting": 0}
+    book = rulebook_in_force()
+    waiting = LoanApplication.objects.select_for_update().filter(
+        status=ApplicationStatus.WAITING).order_by("pk")
+    for application in waiting:
+        earlier = [Check(**c) for c in application.checks
+                   if not c["rule_id"].startswith("borrowing_caps.legal_person.all_platforms")]
+        exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)(
+            application=application, rulebook=book)
+        _application_decide_checks(application, earlier + exposure.checks, application.credit,
+                                   exposure)
+        counts[application.status] += 1
+    return counts
 
 
 def _application_locked(application: LoanApplication) -> LoanApplication:

@@ -112,7 +112,8 @@ def exposure_registry(*, application: LoanApplication, rulebook: Rulebook) -> Ex
     except RegistryUnavailable as error:
         return ExposureOutcome([Check(
             RULE_ID, False, "the shared credit registry could not be reached "
-            f"({error}); nothing is approved without its check — apply again later")], {})
+            f"({error}); the application waits, and nothing is approved without this check")],
+            {}, unreachable=True)
     except RegistryRefused as refused:
         return ExposureOutcome([Check(RULE_ID, False,
                                       f"shared credit registry: {refused.message_en}")], {})

@@ -7,6 +7,7 @@
 and on a platform (a member):
 
     send                                                  send what is queued for the registry
+                                                          and recheck applications waiting
     report-monthly [--as-of YYYY-MM-DD]                   queue every loan's trade line, send
 """
 
@@ -67,9 +68,13 @@ class Command(BaseCommand):
             queued = loans_report_monthly(as_of=options["as_of"] or timezone.localdate())
             self.stdout.write(f"{queued} loans queued; {outbox_send()} messages sent")
         elif options["action"] == "send":
+            from puhui.lending.services import applications_recheck_waiting
             from puhui.registry.client import outbox_send
 
             self.stdout.write(f"{outbox_send()} messages sent to the registry")
+            counts = applications_recheck_waiting()
+            self.stdout.write("applications waiting for the registry: "
+                              + ", ".join(f"{n} {status}" for status, n in counts.items()))
         else:
             escalated = disputes_escalate(today=options["date"])
             self.stdout.write(f"{escalated} disputes escalated")
