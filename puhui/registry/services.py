@@ -157,10 +157,18 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, 28))
 
 
-def report_build(*, subject: Subject, member: Member, today: date,
-                 rulebook: Rulebook) -> dict[str, Any]:
+SECTIONS = {
+    "totals": ("outstanding_total", "reserved_total", "open_financings"),
+    "financings": ("financings",), "inquiries": ("inquiries",),
+    "negative_records": ("negative_records",), "disputes": ("disputes_open",),
+}
+
+
+def report_build(*, subject: Subject, member: Member, today: date, rulebook: Rulebook,
+                 purpose: str = Purpose.LOAN_APPLICATION) -> dict[str, Any]:
     """What a member sees: totals across members, open financings (other members unnamed, as
-    bureaus do), payment histories, inquiries by period, negative records, dispute flags."""
+    bureaus do), payment histories, inquiries by period, negative records, dispute flags —
+    only the sections the rulebook allows for the purpose (data minimisation)."""
     policy = rulebook_section(rulebook, "credit_information")
     lines = list(TradeLine.objects.filter(subject=subject).select_related("member")
                  .order_by("opened_on", "pk"))
@@ -193,7 +201,7 @@ def report_build(*, subject: Subject, member: Member, today: date,
     held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD).aggregate(
         total=Sum("amount_fen"))["total"] or 0
     outstanding = sum(line.balance_fen for line in lines if line.status in LIVE)
-    return {
+    report = {
         "subject": {"kind": subject.kind, "identity": subject.identity_masked},
         "as_of": today.isoformat(),
         "outstanding_total": _yuan(outstanding),
@@ -209,6 +217,9 @@ def report_build(*, subject: Subject, member: Member, today: date,
                               "disputed": r.pk in disputed_records} for r in records],
         "disputes_open": len(disputed_lines) + len(disputed_records),
     }
+    allowed = policy.report_sections.get(purpose, [])
+    shown = {"subject", "as_of", *(key for section in allowed for key in SECTIONS[section])}
+    return {key: value for key, value in report.items() if key in shown}
 
 
 def _yuan(fen: int) -> str:
@@ -230,7 +241,7 @@ def report_request(*, member: Member, subject_kind: str, subject_id: str, purpos
     if consent is None or subject is None:
         raise PuhuiError(errors.CONSENT_REQUIRED)
     return report_build(subject=subject, member=member, today=now.date(),
-                        rulebook=rulebook_in_force())
+                        rulebook=rulebook_in_force(), purpose=purpose)
 
 
 def subject_request(*, member: Member, subject_kind: str, subject_id: str, consent_id: str,

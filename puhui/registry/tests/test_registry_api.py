@@ -210,3 +210,17 @@ def test_a_batch_with_two_events_of_one_account_keeps_the_last_and_logs_both():
     assert (line.balance_fen, line.payment_history) == (224_000_00, "*" * 14 + "N" * 10)
     assert list(line.reports.order_by("pk").values_list("event", flat=True)) == ["opened",
                                                                                   "paid"]
+
+
+def test_a_report_shows_only_the_sections_the_rulebook_allows_for_the_purpose():
+    platform = Signed("platform-a")
+    platform.post("/trade-lines", {"records": [trade_line("a1", "A-1")]})
+    platform.consent("c-m", purpose="loan_management")
+    managing = platform.post("/reports", {"subject_kind": "enterprise", "subject_id": USCC,
+                                          "purpose": "loan_management",
+                                          "consent_id": "c-m"}).json()
+    assert "inquiries" not in managing  # cn-2016: not needed to manage a loan
+    assert managing["outstanding_total"] == "250000.00"
+    platform.consent("c-a")
+    applying = platform.report("c-a").json()
+    assert applying["inquiries"]["last_3_months"] == 2
