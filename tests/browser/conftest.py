@@ -78,18 +78,21 @@ def browser(server: str):
         chromium.close()
 
 
-_TOTP_SECRETS: dict[str, str] = {}  # learnt at enrolment, per user name
-_TOTP_LAST_STEP: dict[str, int] = {}
+# Learnt at enrolment, per server and user name: the same demo user enrols apart on each
+# platform (the federation test runs two).
+_TOTP_SECRETS: dict[tuple[str, str], str] = {}
+_TOTP_LAST_STEP: dict[tuple[str, str], int] = {}
 
 
-def _totp_code(username: str) -> str:
+def _totp_code(server: str, username: str) -> str:
     """The current code; waits for the next one if this user already spent it (no replay)."""
-    totp = pyotp.TOTP(_TOTP_SECRETS[username])
+    key = (server, username)
+    totp = pyotp.TOTP(_TOTP_SECRETS[key])
     step = int(time.time()) // totp.interval
-    if _TOTP_LAST_STEP.get(username) == step:
+    if _TOTP_LAST_STEP.get(key) == step:
         time.sleep(totp.interval - time.time() % totp.interval + 0.5)
         step += 1
-    _TOTP_LAST_STEP[username] = step
+    _TOTP_LAST_STEP[key] = step
     return totp.now()
 
 
@@ -104,7 +107,7 @@ def sign_in(page, server: str, username: str, password: str) -> None:
     if page.url.endswith("/login/totp/"):
         secret = page.get_by_test_id("totp-secret")
         if secret.count():
-            _TOTP_SECRETS[username] = secret.inner_text()
-        page.locator("input[name=code]").fill(_totp_code(username))
+            _TOTP_SECRETS[(server, username)] = secret.inner_text()
+        page.locator("input[name=code]").fill(_totp_code(server, username))
         page.get_by_test_id("totp-submit").click()
         page.wait_for_url(lambda url: "/login/" not in url)
