@@ -3,6 +3,7 @@ report and a reservation before approval, another platform's loan caught across 
 and a registry that cannot be reached never passing an application."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor
 from puhui.ledger.models import Account
 from puhui.ledger.tests.factories import fund
+from puhui.lending.cob import cob_run_for_date
 from puhui.lending.models import ApplicationStatus
 from puhui.lending.repayments import loan_quote, repayment_make
 from puhui.lending.services import (
@@ -210,3 +212,27 @@ def test_without_a_registry_the_page_says_so():
     borrower.force_login(enterprise.representative)
     page = borrower.get("/borrower/credit-report/").content.decode()
     assert 'data-testid="registry-none"' in page
+
+
+def test_close_of_business_tells_the_registry_when_a_loan_goes_overdue(as_platform_a,
+                                                                      settings):
+    settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    listing = listing_new(enterprise=enterprise, amount="1000", term_months=3, method="bullet")
+    bid_place(investor=investor_with_money(5_000_00), listing=listing, amount=Decimal("1000"),
+              bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    loan = listing.loan
+    due = loan.installments.get().due_date
+    cob_run_for_date(business_date=due + timedelta(days=5))
+    assert outbox_send() == 2  # the conversion, then the change of status
+    platform_b = RegistryClient(as_platform_a.url, "platform-b",
+                                as_platform_a.secrets["platform-b"])
+    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
+    platform_b.consent_give(consent_id="b-4", purpose="loan_application", **subject)
+    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
+                                                            "consent_id": "b-4"})
+    [line] = report["financings"]
+    assert line["payment_history"].endswith("1")  # 1–30 days past due this month
+    assert line["first_delinquency_on"] == due.isoformat()
+    assert Decimal(line["past_due"]) > 1000  # principal, interest and the penalty so far

@@ -15,10 +15,12 @@ book (loan id mod n); each partition commits on its own.
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from puhui.lending.models import CobRun, LoanStatus
+from puhui.lending.models import CobRun, Loan, LoanStatus
+from puhui.lending.services import exposure_event
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 
 
@@ -41,6 +43,17 @@ def _days_between(later: str, earlier: str) -> str:
 
 def _date_param() -> str:
     return "%s::date" if connection.vendor == "postgresql" else "date(%s)"
+
+
+def _status_changes_tell(loan_ids: list[int], business_date: date) -> None:
+    """Loans that went overdue, into default or back to current: the cross-platform exposure
+    receiver (the shared registry's outbox) hears of each, in this transaction."""
+    if not loan_ids or not getattr(settings, "PUHUI_EXPOSURE_EVENTS", ""):
+        return
+    for loan in Loan.objects.filter(pk__in=loan_ids).select_related(
+            "listing__application__enterprise").order_by("pk"):
+        exposure_event(application=loan.listing.application, event="changed", loan=loan,
+                       on=business_date)
 
 
 def cob_run_for_date(*, business_date: date, partition: int = 0,
@@ -117,8 +130,10 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                           FROM lending_installment WHERE loan_id %% %s = %s
                           GROUP BY loan_id) AS w
                     WHERE w.loan_id = l.id AND {open_loans} AND {mine}
-                      AND l.status <> {status}""",
+                      AND l.status <> {status}
+                    RETURNING id""",
                 [default_after, partitions, partition, partitions, partition, default_after])
+            changed_loan_ids = [row[0] for row in cursor.fetchall()]
             # 4. a collection case for every loan in default (once)
             cursor.execute(
                 f"""INSERT INTO lending_collectioncase (loan_id, opened_on, recovered_fen,
@@ -154,6 +169,7 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                          WHERE r.business_date = {day} AND {mine})""",
                 [partitions, partition] * 3 + [business_date, partitions, partition])
             overdue, loans_overdue, loans_default, reminders = cursor.fetchone()
+        _status_changes_tell(changed_loan_ids, business_date)
         run.completed_at = timezone.now()
         run.installments_overdue = overdue
         run.save(update_fields=["completed_at", "installments_overdue"])

@@ -147,14 +147,15 @@ def exposure_local_only(*, application: LoanApplication, rulebook: Rulebook) -> 
         "no shared credit registry is configured: checked on this platform only")], {})
 
 
-def exposure_event(*, application: LoanApplication, event: str, loan: Loan | None = None
-                   ) -> None:
-    """Tell the cross-platform exposure check what became of an application's reservation:
-    ``released`` (refused, rejected, listing failed) or ``converted`` (the loan was made).
+def exposure_event(*, application: LoanApplication, event: str, loan: Loan | None = None,
+                   on: date | None = None) -> None:
+    """Tell the cross-platform exposure check what became of an application's reservation —
+    ``released`` (refused, rejected, listing failed) or ``converted`` (the loan was made) — or
+    that its loan ``changed`` (as of ``on``, the business date; today by default).
     ``PUHUI_EXPOSURE_EVENTS`` names the receiver; without a registry there is none."""
     path = getattr(settings, "PUHUI_EXPOSURE_EVENTS", "")
     if path:
-        import_string(path)(application=application, event=event, loan=loan)
+        import_string(path)(application=application, event=event, loan=loan, on=on)
 
 
 def _plugin(setting: str, default: Callable[..., Any] | None = None) -> Callable[..., Any]:

@@ -131,7 +131,8 @@ def exposure_registry(*, application: LoanApplication, rulebook: Rulebook) -> Ex
 # --- what a member tells the registry after the application ------------------------------------
 
 
-def registry_event(*, application: LoanApplication, event: str, loan: Loan | None) -> None:
+def registry_event(*, application: LoanApplication, event: str, loan: Loan | None,
+                   on: date | None = None) -> None:
     """``PUHUI_EXPOSURE_EVENTS``: queue the reservation's release, or its conversion into the
     loan's trade line, in the current transaction; send after commit."""
     reference = application.subject  # "loan-application:42": safe in a path as it is
@@ -143,7 +144,7 @@ def registry_event(*, application: LoanApplication, event: str, loan: Loan | Non
                                      body=loan_trade_line(loan, event="opened"))
     elif event == "changed" and loan is not None:
         OutboxMessage.objects.create(method="POST", path="/trade-lines", body={
-            "records": [loan_trade_line(loan, event="changed")]})
+            "records": [loan_trade_line(loan, event="changed", as_of=on)]})
     else:
         raise ValueError(f"unknown exposure event {event!r}")
     transaction.on_commit(outbox_send)
