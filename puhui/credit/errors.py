@@ -9,8 +9,6 @@ MODEL_NEEDS_COLUMNS = ErrorCode(
     "MODEL_NEEDS_COLUMNS", 400,
     "This model needs columns puhui cannot supply for an application: {columns}.",
     "该模型需要平台无法为借款申请提供的字段：{columns}。")
-MODEL_NOT_FOUND = ErrorCode("MODEL_NOT_FOUND", 404, "There is no credit model {version}.",
-                            "没有版本为 {version} 的信用模型。")
 FLAG_EVIDENCE_REQUIRED = ErrorCode("FLAG_EVIDENCE_REQUIRED", 400,
                                    "Say what the flag rests on: evidence is required.",
                                    "请说明标记的依据：必须填写证据。")
