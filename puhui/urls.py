@@ -16,5 +16,13 @@ if settings.PUHUI_ROLE in ("platform", "all"):
         path("", include("puhui.custody.urls")),
         path("", include("puhui.web.urls")),
     ]
-else:  # the registry's own deployment
-    urlpatterns += [path("", include("puhui.registry.urls"))]
+if settings.PUHUI_ROLE == "all":  # tests: the registry's pages beside the platform's
+    urlpatterns += [path("registry/", include("puhui.registry.urls"))]
+if settings.PUHUI_ROLE == "registry":  # the registry's own deployment
+    from puhui.registry.signin_urls import parties_signin, web_signin
+
+    urlpatterns += [
+        path("", include(web_signin)),
+        path("", include(parties_signin)),
+        path("registry/", include("puhui.registry.urls")),
+    ]

@@ -73,6 +73,8 @@ def main() -> None:
                         "--name", f"Platform {name.upper()}", "--secret-env", "MEMBER_SECRET"],
                        env=registry_env | {"MEMBER_SECRET": member_secrets[name]}, cwd=ROOT,
                        check=True, stdout=subprocess.DEVNULL)
+    admin = subprocess.run([*CLI, "registry", "demo-admin"], env=registry_env, cwd=ROOT,
+                           check=True, capture_output=True, text=True).stdout.strip()
     try:
         registry = subprocess.Popen([*CLI, "serve", "--role", "registry", "--port",
                                      str(REGISTRY_PORT)], env=registry_env, cwd=ROOT)
@@ -104,7 +106,7 @@ def main() -> None:
             running.append(platform)
             _wait(port, f"platform {name.upper()}", platform)
         print(servers[0][3])  # the demo logins (the same on both platforms)
-        print(f"registry    http://127.0.0.1:{REGISTRY_PORT}/")
+        print(f"registry    http://127.0.0.1:{REGISTRY_PORT}/   ({admin}; members, disputes)")
         for name, port, _env, _demo in servers:
             print(f"platform {name.upper()}  http://127.0.0.1:{port}/")
         print("The demo enterprise applied on both platforms: on platform B, sign in as "

@@ -67,3 +67,12 @@ def test_two_members_over_http_share_one_cap_and_a_tampered_request_is_refused(r
         urllib.request.urlopen(signed, timeout=10)  # noqa: S310 - loopback
     assert tampered.value.code == 401
     assert json.loads(tampered.value.read())["code"] == "REQUEST_NOT_SIGNED"
+
+
+def test_the_registry_deployment_serves_its_own_pages_and_sign_in(registry):
+    home = urllib.request.urlopen(registry.url + "/", timeout=10).read().decode()  # noqa: S310
+    assert 'data-testid="registry-figures"' in home  # "/" leads to the registry's page
+    login = urllib.request.urlopen(registry.url + "/login/", timeout=10).read().decode()  # noqa: S310
+    assert 'data-testid="register-link"' not in login  # nobody registers on the registry
+    members = urllib.request.urlopen(registry.url + "/registry/members/", timeout=10)  # noqa: S310
+    assert members.geturl().startswith(registry.url + "/login/")  # administrators only

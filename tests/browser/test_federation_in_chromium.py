@@ -52,5 +52,14 @@ def test_platform_b_sees_the_enterprise_s_financing_on_platform_a(federation, br
         assert "borrowing_caps.legal_person.all_platforms" in checks
         page.goto(federation["registry"] + "/")
         assert "Platform A, Platform B" in page.get_by_test_id("registry-figures").inner_text()
+        sign_in(page, federation["registry"], "demo-registry-admin", "registry-admin-demo-2026")
+        page.get_by_test_id("nav-members").click()
+        page.wait_for_load_state()
+        members = page.get_by_test_id("members").inner_text()
+        assert "platform-a" in members
+        assert "platform-b" in members
+        page.get_by_test_id("nav-disputes").click()
+        page.wait_for_load_state()
+        assert page.get_by_test_id("disputes").is_visible()
     finally:
         context.close()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from puhui.core.errors import PuhuiError
-from puhui.registry.models import Dispute, NegativeRecord
+from puhui.registry.models import Dispute, Member, NegativeRecord
 from puhui.registry.services import (
     dispute_answer,
     dispute_open,
@@ -107,3 +107,28 @@ def test_the_payment_history_window_moves_by_months_and_keeps_24_codes():
     long_gap = _history_window(window, "N", date(2028, 12, 31))
     assert len(long_gap) == 24
     assert long_gap.endswith("#N")
+
+
+def test_the_registry_admin_adds_a_member_sees_the_secret_once_and_escalates_late_disputes():
+    from django.test import Client
+
+    from puhui.parties.models import OperatorDuty, Role
+    from puhui.parties.tests.factories import user_new
+
+    admin = Client()
+    admin.force_login(user_new(Role.OPERATOR, duties=[OperatorDuty.ADMIN]))
+    page = admin.post("/registry/members/", {"code": "bank-c", "name": "Bank C",
+                                             "kind": "bank"}).content.decode()
+    assert 'data-testid="member-secret"' in page
+    assert "bank-c" in admin.get("/registry/members/").content.decode()
+    assert 'data-testid="member-secret"' not in admin.get("/registry/members/").content.decode()
+    member = Member.objects.get(code="bank-c")
+    record = _record(member, on=date(2026, 1, 10))
+    dispute_open(subject=subject_for("enterprise", USCC), negative_record=record,
+                 statement="not mine", today=date(2026, 1, 11))
+    page = admin.post("/registry/disputes/").content.decode()
+    assert "1 dispute escalated." in page
+    assert "not mine" in page
+    reviewer = Client()
+    reviewer.force_login(user_new(Role.OPERATOR, duties=[OperatorDuty.REVIEWER]))
+    assert reviewer.get("/registry/disputes/").status_code == 403  # the admin duty only

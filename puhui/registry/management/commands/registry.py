@@ -3,6 +3,7 @@
     member add --code C --name N [--kind platform|bank]   prints the signing secret once
     members                                               the members
     disputes escalate [--date YYYY-MM-DD]                 flag disputes past their deadline
+    demo-admin                                            (DEBUG only) the demo administrator
 
 and on a platform (a member):
 
@@ -19,6 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from puhui.registry.models import Member
 from puhui.registry.services import disputes_escalate, member_register
+
+DEMO_ADMIN = ("demo-registry-admin", "registry-admin-demo-2026")
 
 
 class Command(BaseCommand):
@@ -40,6 +43,7 @@ class Command(BaseCommand):
         disputes.add_argument("verb", choices=["escalate"])
         disputes.add_argument("--date", type=date.fromisoformat, default=None)
         actions.add_parser("send")
+        actions.add_parser("demo-admin")
         monthly = actions.add_parser("report-monthly")
         monthly.add_argument("--as-of", type=date.fromisoformat, default=None)
 
@@ -60,6 +64,18 @@ class Command(BaseCommand):
             for member in Member.objects.order_by("code"):
                 self.stdout.write(f"{member.code}\t{member.kind}\t{member.name}\t"
                                   f"{'active' if member.active else 'inactive'}")
+        elif options["action"] == "demo-admin":
+            from django.conf import settings
+
+            from puhui.parties.models import OperatorDuty, Role, User
+            from puhui.parties.services import user_create
+
+            if not settings.DEBUG:
+                raise CommandError("the demo administrator exists only with DEBUG=1")
+            if not User.objects.filter(username=DEMO_ADMIN[0]).exists():
+                user_create(username=DEMO_ADMIN[0], password=DEMO_ADMIN[1], role=Role.OPERATOR,
+                            duties=[OperatorDuty.ADMIN])
+            self.stdout.write(f"registry administrator: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}")
         elif options["action"] == "report-monthly":
             from django.utils import timezone
 
