@@ -56,6 +56,25 @@ def _apply(enterprise, amount: str):
         purpose_description="tea for the season")
 
 
+def _funded_loan(enterprise):
+    """A 1,000 CNY bullet loan over 3 months on platform A, fully lent by one investor."""
+    listing = listing_new(enterprise=enterprise, amount="1000", term_months=3, method="bullet")
+    bid_place(investor=investor_with_money(5_000_00), listing=listing, amount=Decimal("1000"),
+              bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    return listing.loan
+
+
+def _report_for_platform_b(registry, uscc: str, consent_id: str) -> dict:
+    """The registry's report as platform B sees it, with the subject's consent."""
+    platform_b = RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
+    subject = {"subject_kind": "enterprise", "subject_id": uscc}
+    platform_b.consent_give(consent_id=consent_id, purpose="loan_application", days=30,
+                            **subject)
+    return platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
+                                                          "consent_id": consent_id})
+
+
 def _loan_on_platform_b(registry, uscc: str, amount: str) -> None:
     platform_b = RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
     answer = platform_b.call("POST", "/trade-lines", {"records": [{
@@ -124,12 +143,7 @@ def test_a_funded_loan_becomes_a_trade_line_and_a_rejected_application_frees_its
     assert outbox_send() == 2  # the loan's conversion, the rejection's release
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
-    platform_b = RegistryClient(as_platform_a.url, "platform-b",
-                                as_platform_a.secrets["platform-b"])
-    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
-    platform_b.consent_give(consent_id="b-1", purpose="loan_application", **subject)
-    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
-                                                            "consent_id": "b-1"})
+    report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-1")
     assert report["outstanding_total"] == "1000.00"  # the loan, as a trade line
     assert report["reserved_total"] == "0.00"  # converted and released: nothing held
     assert [f["lender"] for f in report["financings"]] == ["member A"]
@@ -156,11 +170,7 @@ def test_repayments_and_the_monthly_batch_keep_the_trade_line_current(as_platfor
                                                                         settings):
     settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
     enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
-    listing = listing_new(enterprise=enterprise, amount="1000", term_months=3, method="bullet")
-    bid_place(investor=investor_with_money(5_000_00), listing=listing, amount=Decimal("1000"),
-              bid_id=uuid.uuid4())
-    listing.refresh_from_db()
-    loan = listing.loan
+    loan = _funded_loan(enterprise)
     assert loans_report_monthly(as_of=loan.value_date) == 1
     assert outbox_send() == 2  # the conversion, the monthly batch
     payoff = loan_quote(loan, loan.value_date).payoff_fen
@@ -168,12 +178,7 @@ def test_repayments_and_the_monthly_batch_keep_the_trade_line_current(as_platfor
     repayment_make(user=enterprise.representative, loan=loan, prepay=True,
                    amount=money_from_minor(payoff, "CNY"), repayment_id=uuid.uuid4())
     assert outbox_send() == 1
-    platform_b = RegistryClient(as_platform_a.url, "platform-b",
-                                as_platform_a.secrets["platform-b"])
-    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
-    platform_b.consent_give(consent_id="b-2", purpose="loan_application", **subject)
-    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
-                                                            "consent_id": "b-2"})
+    report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-2")
     [line] = report["financings"]
     assert (line["status"], line["balance"]) == ("closed", "0.00")
     assert line["payment_history"] == "*" * 23 + "C"  # the same month: settled
@@ -196,12 +201,7 @@ def test_the_borrower_sees_their_report_who_looked_and_disputes_a_record(as_plat
     page = borrower.get("/borrower/credit-report/").content.decode()
     assert "this loan was repaid in May" in page
     assert "⚑" in page  # the trade line now carries the dispute flag
-    platform_b = RegistryClient(as_platform_a.url, "platform-b",
-                                as_platform_a.secrets["platform-b"])
-    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
-    platform_b.consent_give(consent_id="b-3", purpose="loan_application", **subject)
-    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
-                                                            "consent_id": "b-3"})
+    report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-3")
     assert report["financings"][0]["disputed"] is True
     assert report["disputes_open"] == 1
 
@@ -218,20 +218,11 @@ def test_close_of_business_tells_the_registry_when_a_loan_goes_overdue(as_platfo
                                                                       settings):
     settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
     enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
-    listing = listing_new(enterprise=enterprise, amount="1000", term_months=3, method="bullet")
-    bid_place(investor=investor_with_money(5_000_00), listing=listing, amount=Decimal("1000"),
-              bid_id=uuid.uuid4())
-    listing.refresh_from_db()
-    loan = listing.loan
+    loan = _funded_loan(enterprise)
     due = loan.installments.get().due_date
     cob_run_for_date(business_date=due + timedelta(days=5))
     assert outbox_send() == 2  # the conversion, then the change of status
-    platform_b = RegistryClient(as_platform_a.url, "platform-b",
-                                as_platform_a.secrets["platform-b"])
-    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
-    platform_b.consent_give(consent_id="b-4", purpose="loan_application", **subject)
-    report = platform_b.call("POST", "/reports", subject | {"purpose": "loan_application",
-                                                            "consent_id": "b-4"})
+    report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-4")
     [line] = report["financings"]
     assert line["payment_history"].endswith("1")  # 1–30 days past due this month
     assert line["first_delinquency_on"] == due.isoformat()

@@ -45,7 +45,8 @@ def test_two_members_over_http_share_one_cap_and_a_tampered_request_is_refused(r
         clients["platform-b"].call("POST", "/reports", subject | {
             "purpose": "loan_application", "consent_id": "none"})
     assert (no_consent.value.status, no_consent.value.code) == (403, "CONSENT_REQUIRED")
-    clients["platform-b"].consent_give(consent_id="c-1", purpose="loan_application", **subject)
+    clients["platform-b"].consent_give(consent_id="c-1", purpose="loan_application", days=30,
+                                       **subject)
     report = clients["platform-b"].call("POST", "/reports", subject | {
         "purpose": "loan_application", "consent_id": "c-1"})
     assert Decimal(report["reserved_total"]) == Decimal("4500000")

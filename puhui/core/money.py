@@ -58,6 +58,11 @@ def money_from_minor(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-currency_exponent(currency))
 
 
+def money_shown(amount_minor: int, currency: str) -> str:
+    """Minor units as a person reads them in a sentence: 1234567 CNY → '12,345.67 CNY'."""
+    return f"{money_from_minor(amount_minor, currency):,} {currency}"
+
+
 def money_split(total_minor: int, weights: list[int]) -> list[int]:
     """Split ``total_minor`` in proportion to ``weights`` by the largest-remainder method.
 

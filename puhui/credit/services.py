@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
-from puhui.core.money import money_from_minor, money_to_minor
+from puhui.core.money import money_from_minor, money_shown, money_to_minor
 from puhui.credit import errors
 from puhui.credit.features import enterprise_features
 from puhui.credit.models import CreditDecision, CreditFlag, CreditModel, ModelKind
@@ -134,18 +134,14 @@ def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date
                          currency)
     after = outstanding_fen(enterprise, excluding=application) + application.amount_fen
     checks.append(Check("borrowing_caps.legal_person.per_platform", after <= cap,
-                        f"outstanding after this loan {_money(after, currency)}; "
-                        f"cap {_money(cap, currency)}"))
+                        f"outstanding after this loan {money_shown(after, currency)}; "
+                        f"cap {money_shown(cap, currency)}"))
     months = _months_since(enterprise.founded_on, today)
     checks.append(Check("credit_policy.min_enterprise_age_months",
                         months >= policy.min_enterprise_age_months,
                         f"founded {months} months ago; at least "
                         f"{policy.min_enterprise_age_months}"))
     return checks
-
-
-def _money(fen: int, currency: str) -> str:
-    return f"{money_from_minor(fen, currency):,} {currency}"
 
 
 def grade_for(pd_: Decimal, grades: list[CreditGrade]) -> CreditGrade:
@@ -209,8 +205,8 @@ def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook) -> Cred
                             f"grade {grade.id}: PD {pd_:.2%}, score {scored.score}"))
         checks.append(Check("credit_policy.max_amount_to_annual_revenue",
                             application.amount_fen <= limit,
-                            f"{_money(application.amount_fen, currency)} against a limit of "
-                            f"{_money(limit, currency)}"))
+                            f"{money_shown(application.amount_fen, currency)} against a limit of "
+                            f"{money_shown(limit, currency)}"))
         decision.model_version, decision.model_kind = row.version, row.decides
         decision.score, decision.grade, decision.pd = scored.score, grade.id, pd_
         decision.rate_annual, decision.limit_fen = rate, limit

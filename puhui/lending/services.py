@@ -22,7 +22,13 @@ from django.utils.module_loading import import_string
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
-from puhui.core.money import money_from_minor, money_quantize, money_split, money_to_minor
+from puhui.core.money import (
+    money_from_minor,
+    money_quantize,
+    money_shown,
+    money_split,
+    money_to_minor,
+)
 from puhui.core.workdays import Calendar, CalendarFallbackWarning, add_working_days
 from puhui.ledger.models import Account, NormalBalance
 from puhui.ledger.services import NewTransfer, account_create, linked_chain, transfers_create
@@ -56,7 +62,7 @@ def _transfer_id(*parts: object) -> uuid.UUID:
 
 
 def _money(fen: int, currency: str = "CNY") -> str:
-    return f"{money_from_minor(fen, currency):,} {currency}"
+    return money_shown(fen, currency)
 
 
 # --- wallets ----------------------------------------------------------------------------------

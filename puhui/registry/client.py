@@ -27,8 +27,8 @@ from puhui.lending.services import Check, ExposureOutcome
 from puhui.registry.models import OutboxMessage
 from puhui.registry.services import consent_signature
 from puhui.rulebook.schema import Rulebook
+from puhui.rulebook.selectors import rulebook_section
 
-CONSENT_DAYS = 30
 RULE_ID = "borrowing_caps.legal_person.all_platforms"
 
 
@@ -75,7 +75,7 @@ class RegistryClient:
             raise RegistryUnavailable(str(error)) from error
 
     def consent_give(self, *, consent_id: str, subject_kind: str, subject_id: str,
-                     purpose: str, days: int = CONSENT_DAYS) -> Any:
+                     purpose: str, days: int) -> Any:
         granted = timezone.now().replace(microsecond=0)
         expires = granted + timedelta(days=days)
         signed = consent_signature(self.secret, consent_id=consent_id,
@@ -102,8 +102,10 @@ def exposure_registry(*, application: LoanApplication, rulebook: Rulebook) -> Ex
     subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
     consent_id = f"{application.subject}:consent"
     try:
-        client.consent_give(consent_id=consent_id, purpose="loan_application",
-                            subject_kind="enterprise", subject_id=enterprise.uscc)
+        client.consent_give(
+            consent_id=consent_id, purpose="loan_application", subject_kind="enterprise",
+            subject_id=enterprise.uscc,
+            days=rulebook_section(rulebook, "credit_information").consent_valid_days)
         report = client.call("POST", "/reports", subject | {
             "purpose": "loan_application", "consent_id": consent_id})
         client.call("POST", "/reservations", subject | {

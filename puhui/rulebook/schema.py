@@ -156,6 +156,7 @@ class CreditInformation(Strict):
     source: str
     negative_record_retention_years: int = Field(ge=1, le=30)
     dispute_answer_days: int = Field(ge=1, le=90)
+    consent_valid_days: int = Field(ge=1, le=365)
     report_inquiry_months: list[int] = Field(min_length=1)
     # Data minimisation: the sections of a report a member sees, by purpose of the inquiry.
     report_sections: dict[str, list[Literal["totals", "financings", "inquiries",
