@@ -185,9 +185,11 @@ PUHUI_CUSTODIAN_URL = os.environ.get("PUHUI_CUSTODIAN_URL", "http://127.0.0.1:81
 PUHUI_CUSTODIAN_SECRET = os.environ.get("PUHUI_CUSTODIAN_SECRET") or (
     "development-custodian-secret" if DEBUG else "")
 
-# Lending's pluggable checks: the credit engine decides on every application; the exposure
-# check across platforms asks the shared registry when PUHUI_REGISTRY_URL names one (with this
-# platform's member code and signing secret), and is local-only otherwise.
+# Lending's pluggable checks: the credit engine decides on every application; when
+# PUHUI_REGISTRY_URL names a shared registry (with this platform's member code and signing
+# secret), lending asks it for the report the engine reads, reserves headroom under the
+# cross-platform cap, and tells it what became of each application and loan; without one the
+# cross-platform checks are local-only and say so.
 PUHUI_CREDIT_EVALUATOR = os.environ.get("PUHUI_CREDIT_EVALUATOR",
                                         "puhui.credit.services.credit_evaluate")
 # Which role this process serves (DESIGN §2): a platform, or the shared credit registry (its own
@@ -198,8 +200,11 @@ if PUHUI_ROLE not in ("platform", "registry", "all"):
 PUHUI_REGISTRY_URL = os.environ.get("PUHUI_REGISTRY_URL", "")
 PUHUI_REGISTRY_MEMBER = os.environ.get("PUHUI_REGISTRY_MEMBER", "")
 PUHUI_REGISTRY_SECRET = os.environ.get("PUHUI_REGISTRY_SECRET", "")
-PUHUI_EXPOSURE_CHECK = os.environ.get(
-    "PUHUI_EXPOSURE_CHECK",
-    "puhui.registry.client.exposure_registry" if PUHUI_REGISTRY_URL else "")
+PUHUI_REGISTRY_REPORT = os.environ.get(
+    "PUHUI_REGISTRY_REPORT",
+    "puhui.registry.client.report_for_application" if PUHUI_REGISTRY_URL else "")
+PUHUI_EXPOSURE_RESERVE = os.environ.get(
+    "PUHUI_EXPOSURE_RESERVE",
+    "puhui.registry.client.headroom_reserve" if PUHUI_REGISTRY_URL else "")
 PUHUI_EXPOSURE_EVENTS = os.environ.get(
     "PUHUI_EXPOSURE_EVENTS", "puhui.registry.client.registry_event" if PUHUI_REGISTRY_URL else "")

@@ -11,6 +11,8 @@ from django.test import Client
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor
+from puhui.credit.models import CreditDecision
+from puhui.credit.services import credit_evaluate
 from puhui.ledger.models import Account
 from puhui.ledger.tests.factories import fund
 from puhui.lending.cob import cob_run_for_date
@@ -44,7 +46,8 @@ def as_platform_a(registry, settings):
     settings.PUHUI_REGISTRY_URL = registry.url
     settings.PUHUI_REGISTRY_MEMBER = "platform-a"
     settings.PUHUI_REGISTRY_SECRET = registry.secrets["platform-a"]
-    settings.PUHUI_EXPOSURE_CHECK = "puhui.registry.client.exposure_registry"
+    settings.PUHUI_REGISTRY_REPORT = "puhui.registry.client.report_for_application"
+    settings.PUHUI_EXPOSURE_RESERVE = "puhui.registry.client.headroom_reserve"
     return registry
 
 
@@ -67,7 +70,7 @@ def _funded_loan(enterprise):
 
 def _report_for_platform_b(registry, uscc: str, consent_id: str) -> dict:
     """The registry's report as platform B sees it, with the subject's consent."""
-    platform_b = RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
+    platform_b = _platform_b(registry)
     subject = {"subject_kind": "enterprise", "subject_id": uscc}
     platform_b.consent_give(consent_id=consent_id, purpose="loan_application", days=30,
                             **subject)
@@ -75,14 +78,19 @@ def _report_for_platform_b(registry, uscc: str, consent_id: str) -> dict:
                                                           "consent_id": consent_id})
 
 
-def _loan_on_platform_b(registry, uscc: str, amount: str) -> None:
-    platform_b = RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
-    answer = platform_b.call("POST", "/trade-lines", {"records": [{
+def _platform_b(registry) -> RegistryClient:
+    return RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
+
+
+def _loan_on_platform_b(registry, uscc: str, amount: str, *, past_due: str = "0") -> None:
+    late = Decimal(past_due) > 0
+    answer = _platform_b(registry).call("POST", "/trade-lines", {"records": [{
         "event_id": "b-1", "event": "opened", "subject_kind": "enterprise", "subject_id": uscc,
         "account_number": "B-LOAN-1", "product_type": "loan", "opened_on": "2026-06-01",
-        "amount": amount, "balance": amount, "scheduled_payment": "0", "past_due": "0",
-        "status": "open", "payment_history": "NNNNNN", "as_of": "2026-11-30"}]})
-    assert answer["accepted"] == 1
+        "amount": amount, "balance": amount, "scheduled_payment": "0", "past_due": past_due,
+        "status": "open", "payment_history": "NNNNN1" if late else "NNNNNN",
+        "first_delinquency_on": "2026-11-01" if late else None, "as_of": "2026-11-30"}]})
+    assert answer["accepted"] == 1, answer
 
 
 def test_the_second_platform_sees_the_first_platform_s_loan_and_the_operator_sees_it(
@@ -100,14 +108,94 @@ def test_the_second_platform_sees_the_first_platform_s_loan_and_the_operator_see
     assert "800000.00 CNY" in page
 
 
-def test_an_application_over_the_cap_across_platforms_is_refused_naming_the_headroom(
+def test_an_application_over_the_cap_across_platforms_is_knocked_out_before_any_score(
         as_platform_a):
     enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
     _loan_on_platform_b(as_platform_a, enterprise.uscc, "4600000")
     application = _apply(enterprise, "500000")
     assert application.status == ApplicationStatus.REFUSED
-    assert "borrowing_caps.legal_person.all_platforms" in application.decision_reasons
-    assert "400000.00 CNY is left" in application.decision_reasons
+    failed = [c["rule_id"] for c in application.checks if not c["passed"]]
+    assert failed == ["borrowing_caps.legal_person.all_platforms"]
+    assert "400,000.00 CNY is left under the cap of 5,000,000.00 CNY" in (
+        application.decision_reasons)
+    assert application.credit == {}  # knocked out: no score
+    report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-cap")
+    assert report["reserved_total"] == "0.00"  # nothing was reserved for a refusal
+
+
+def test_the_limit_is_the_headroom_left_across_platforms(as_platform_a):
+    # revenue 20 million: the revenue bound is millions; the per-platform cap and the product
+    # allow 1,000,000; platform B's 4,800,000 leaves 200,000 under the 5,000,000 cap
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "4800000")
+    application = _apply(enterprise, "150000")
+    assert application.status == ApplicationStatus.SUBMITTED, application.decision_reasons
+    assert application.credit["limit_fen"] == 200_000_00
+    [limit] = [c for c in application.checks
+               if c["rule_id"] == "credit_policy.max_amount_to_annual_revenue"]
+    assert limit["detail"].endswith("limit of 200,000.00 CNY, set by the cap across platforms "
+                                    "less what the shared registry reports outstanding and "
+                                    "reserved")
+    decision = CreditDecision.objects.get(subject=application.subject)
+    assert decision.registry_report["outstanding_total"] == "4800000.00"
+
+
+@pytest.mark.parametrize("kind", ["default", "fake_information", "fraud"])
+def test_a_negative_record_at_another_member_knocks_out_before_any_score(as_platform_a, kind):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _platform_b(as_platform_a).call("POST", "/negative-records", {
+        "subject_kind": "enterprise", "subject_id": enterprise.uscc, "kind": kind,
+        "detail": "court ruling 2026-17", "subject_notified_on": "2026-01-05"})
+    application = _apply(enterprise, "100000")
+    assert application.status == ApplicationStatus.REFUSED
+    failed = [c["rule_id"] for c in application.checks if not c["passed"]]
+    assert failed == [f"credit_policy.knock_out_negative_records.{kind}"]
+    assert application.credit == {}
+    assert CreditDecision.objects.get(subject=application.subject).model_version == ""
+
+
+def test_an_amount_past_due_at_another_member_knocks_out(as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "300000", past_due="12500.00")
+    application = _apply(enterprise, "100000")
+    assert application.status == ApplicationStatus.REFUSED
+    assert application.decision_reasons == (
+        "credit_policy.knock_out_past_due: 12500.00 CNY past due to member A since 2026-11-01")
+
+
+MEANWHILE: list = []
+
+
+def evaluate_then_meanwhile(**arguments):
+    """The credit engine, then what another platform or the network does before the
+    reservation (the steps in ``MEANWHILE``)."""
+    outcome = credit_evaluate(**arguments)
+    for step in MEANWHILE:
+        step()
+    return outcome
+
+
+@pytest.fixture
+def meanwhile(settings):
+    settings.PUHUI_CREDIT_EVALUATOR = "tests.test_registry_platform.evaluate_then_meanwhile"
+    MEANWHILE.clear()
+    yield MEANWHILE
+    MEANWHILE.clear()
+
+
+def test_headroom_another_platform_reserves_after_the_report_is_not_lent_twice(
+        as_platform_a, meanwhile):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "4600000")
+    meanwhile.append(lambda: _platform_b(as_platform_a).call("POST", "/reservations", {
+        "subject_kind": "enterprise", "subject_id": enterprise.uscc, "reference": "b-listing",
+        "amount": "300000"}))
+    application = _apply(enterprise, "200000")  # 400,000 left when the engine read the report
+    assert application.status == ApplicationStatus.REFUSED
+    failed = [c for c in application.checks if not c["passed"]]
+    assert [c["rule_id"] for c in failed] == ["borrowing_caps.legal_person.all_platforms"]
+    assert "100000.00 CNY is left" in failed[0]["detail"]  # the registry's own refusal
+    assert application.credit["grade"]  # the engine had passed it
 
 
 def test_an_unreachable_registry_makes_the_application_wait_then_it_goes_on(as_platform_a,
@@ -117,6 +205,7 @@ def test_an_unreachable_registry_makes_the_application_wait_then_it_goes_on(as_p
     application = _apply(admitted_enterprise(revenue_wan=Decimal("2000")), "100000")
     assert application.status == ApplicationStatus.WAITING
     assert "could not be reached" in application.decision_reasons
+    assert application.credit == {}  # the engine waits for the report it reads
     maker, _checker = operators()
     with pytest.raises(PuhuiError):  # nothing is reviewed, let alone approved, without it
         application_mark_reviewed(application=application, reviewer=maker, note="ok")
@@ -126,6 +215,30 @@ def test_an_unreachable_registry_makes_the_application_wait_then_it_goes_on(as_p
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.registry_report["reserved_total"] == "0.00"
+    assert application.credit["grade"]
+
+
+def test_a_reservation_lost_on_the_way_waits_and_the_recheck_decides_again(
+        as_platform_a, settings, meanwhile):
+    settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
+    registry_url = settings.PUHUI_REGISTRY_URL
+    dead = f"http://127.0.0.1:{free_port()}"
+    meanwhile.append(lambda: setattr(settings, "PUHUI_REGISTRY_URL", dead))
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    application = _apply(enterprise, "100000")
+    assert application.status == ApplicationStatus.WAITING
+    assert application.credit["grade"]  # decided on the report; only the reservation waits
+    meanwhile.clear()
+    settings.PUHUI_REGISTRY_URL = registry_url
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "4950000")  # taken in the meantime
+    assert applications_recheck_waiting() == {"submitted": 0, "refused": 1, "waiting": 0}
+    application.refresh_from_db()
+    assert "50,000.00 CNY is left" in application.decision_reasons
+    decisions = CreditDecision.objects.filter(subject=application.subject).order_by("pk")
+    assert [d.passed for d in decisions] == [True, False]  # a decision per evaluation
+    # whatever the lost answer held is released
+    assert OutboxMessage.objects.filter(
+        path=f"/reservations/{application.subject}/release").exists()
 
 
 def test_a_funded_loan_becomes_a_trade_line_and_a_rejected_application_frees_its_headroom(

@@ -3,8 +3,9 @@
 - ``CreditModel``: a trained artifact (JSON: bins, points, trees, calibration, data hash,
   metrics) under its content-derived version. At most one is active (a partial unique index);
   activating names which of its two models decides (``decides``: scorecard or challenger).
-- ``CreditDecision``: one per evaluated application, with the model version, score, grade, PD,
-  price, limit, knock-outs and reason codes; never updated.
+- ``CreditDecision``: one per evaluation of an application (an application that waited for the
+  shared registry is evaluated again), with the model version, score, grade, PD, price, limit,
+  knock-outs, reason codes and the registry report it read; never updated.
 - ``CreditFlag``: a standing reason to refuse an enterprise before any score (blacklisted,
   confirmed fake information, fraud), recorded by a risk officer with its evidence.
 """
@@ -44,7 +45,7 @@ class CreditModel(models.Model):
 
 
 class CreditDecision(models.Model):
-    subject = models.CharField(max_length=64, unique=True)  # loan-application:42
+    subject = models.CharField(max_length=64, db_index=True)  # loan-application:42
     enterprise = models.ForeignKey("parties.Enterprise", on_delete=models.PROTECT,
                                    related_name="credit_decisions")
     model_version = models.CharField(max_length=40, blank=True)  # blank: knocked out first
@@ -59,6 +60,7 @@ class CreditDecision(models.Model):
     knock_outs = models.JSONField(default=list)  # [{"rule_id", "passed", "detail"}]
     reasons = models.JSONField(default=list)  # [{"feature", "label_en", "label_zh", ...}]
     features = models.JSONField(default=dict)  # the inputs the model saw
+    registry_report = models.JSONField(default=dict)  # the shared registry's, when asked
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

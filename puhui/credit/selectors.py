@@ -56,8 +56,11 @@ def _application_id(subject: str) -> int:
 
 
 def model_monitoring(model: CreditModel) -> Monitoring:
-    decisions = list(CreditDecision.objects.filter(model_version=model.version)
-                     .order_by("created_at"))
+    """Drift, grades against realised defaults and approval rates, counting each application
+    once by its latest decision (one that waited for the shared registry was decided again)."""
+    latest = {decision.subject: decision for decision in
+              CreditDecision.objects.filter(model_version=model.version).order_by("created_at")}
+    decisions = list(latest.values())
     loaded = model_loaded(model.version, lambda: model.artifact)
     kind = model.decides
     reference = loaded.reference_margins[kind]
@@ -80,7 +83,10 @@ def model_monitoring(model: CreditModel) -> Monitoring:
     for decision in decisions:
         by_grade[decision.grade].append(decision)
     by_month: dict[str, list[bool]] = defaultdict(list)
-    for created_at, passed in CreditDecision.objects.values_list("created_at", "passed"):
+    outcomes = {subject: (created_at, passed) for subject, created_at, passed in
+                CreditDecision.objects.order_by("created_at")
+                .values_list("subject", "created_at", "passed")}
+    for created_at, passed in outcomes.values():
         by_month[created_at.strftime("%Y-%m")].append(passed)
     grades = []
     for grade, group in sorted(by_grade.items()):

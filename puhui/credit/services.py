@@ -1,13 +1,16 @@
 """Writes for credit: the model registry (register, activate), flags, and the evaluator lending
 calls for every application (``PUHUI_CREDIT_EVALUATOR`` names ``credit_evaluate``).
 
-An evaluation runs the knock-out rules first (each with its rulebook rule id), then scores with
-the active model, grades the PD on the rulebook's bands, prices (base rate + grade spread,
-never above the rulebook's ceiling) and sets a limit (revenue × the policy's multiple × the
-grade's share, within the per-platform cap and the product). Without an active model an
-application is refused with that reason: never a silent pass.
+An evaluation runs the knock-out rules first (each with its rulebook rule id; with the shared
+registry's report also the cap across platforms, negative records and amounts past due at any
+member), then scores with the active model, grades the PD on the rulebook's bands, prices (base
+rate + grade spread, never above the rulebook's ceiling) and sets a limit (revenue × the
+policy's multiple × the grade's share, within the per-platform cap, the cap across platforms
+less what the report shows taken, and the product). Without an active model an application is
+refused with that reason: never a silent pass.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -117,9 +120,10 @@ def _months_since(founded: date, today: date) -> int:
         today.day < founded.day)
 
 
-def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date
-               ) -> list[Check]:
-    """The policy rules that refuse before any score, each under its rulebook rule id."""
+def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date,
+               registry_report: dict[str, Any] | None = None) -> list[Check]:
+    """The policy rules that refuse before any score, each under its rulebook rule id; with the
+    shared registry's report, also what it shows across platforms."""
     enterprise, currency = application.enterprise, application.product.currency
     policy = rulebook_section(rulebook, "credit_policy")
     flags = set(CreditFlag.objects.filter(enterprise=enterprise, lifted_at__isnull=True)
@@ -141,6 +145,56 @@ def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date
                         months >= policy.min_enterprise_age_months,
                         f"founded {months} months ago; at least "
                         f"{policy.min_enterprise_age_months}"))
+    if registry_report is not None:
+        checks += _registry_knock_outs(application, rulebook, registry_report)
+    return checks
+
+
+REPORT_KEYS_READ = ("outstanding_total", "reserved_total", "financings", "negative_records")
+
+
+def _taken_across_platforms(report: dict[str, Any], currency: str) -> int:
+    """What the registry reports outstanding at every member plus what listings anywhere have
+    reserved: the part of the cross-platform cap already taken."""
+    return (money_to_minor(Decimal(report["outstanding_total"]), currency)
+            + money_to_minor(Decimal(report["reserved_total"]), currency))
+
+
+def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
+                         report: dict[str, Any]) -> list[Check]:
+    """The cap across platforms, negative records and amounts past due anywhere, read from the
+    registry's report; a report without what they read refuses rather than passes."""
+    missing = [key for key in REPORT_KEYS_READ if key not in report]
+    if missing:
+        return [Check("credit_information.report_sections", False,
+                      f"the registry's report leaves out {', '.join(missing)}, "
+                      "which the credit policy reads")]
+    policy, currency = rulebook_section(rulebook, "credit_policy"), application.product.currency
+    cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.all_platforms,
+                         currency)
+    outstanding = money_to_minor(Decimal(report["outstanding_total"]), currency)
+    reserved = money_to_minor(Decimal(report["reserved_total"]), currency)
+    left = max(cap - outstanding - reserved, 0)
+    checks = [Check("borrowing_caps.legal_person.all_platforms", application.amount_fen <= left,
+                    f"across platforms {money_shown(outstanding, currency)} outstanding and "
+                    f"{money_shown(reserved, currency)} reserved by listings raising money, so "
+                    f"{money_shown(left, currency)} is left under the cap of "
+                    f"{money_shown(cap, currency)}; this application asks "
+                    f"{money_shown(application.amount_fen, currency)}")]
+    for kind in policy.knock_out_negative_records:
+        found = [record for record in report["negative_records"] if record["kind"] == kind]
+        checks.append(Check(
+            f"credit_policy.knock_out_negative_records.{kind}", not found,
+            "; ".join(f"reported {record['reported_on']}"
+                      + (" (disputed by the subject)" if record["disputed"] else "")
+                      for record in found) or "none on record"))
+    if policy.knock_out_past_due:
+        late = [line for line in report["financings"] if Decimal(line["past_due"]) > 0]
+        checks.append(Check(
+            "credit_policy.knock_out_past_due", not late,
+            "; ".join(f"{line['past_due']} CNY past due to {line['lender']} since "
+                      f"{line['first_delinquency_on']}" for line in late)
+            or "nothing past due on any platform"))
     return checks
 
 
@@ -154,31 +208,53 @@ def price_for(grade: CreditGrade, rulebook: Rulebook) -> Decimal:
     return min(policy.base_rate_annual + grade.rate_spread, ceiling)
 
 
+@dataclass(frozen=True)
+class Limit:
+    fen: int
+    bound: str  # which bound set it, in words
+
+
 def limit_for(*, enterprise: Enterprise, grade: CreditGrade, rulebook: Rulebook,
-              amount_max_fen: int, currency: str, outstanding: int) -> int:
+              amount_max_fen: int, currency: str, outstanding: int,
+              taken_across_platforms: int | None = None) -> Limit:
+    """The most this enterprise may borrow now: the least of revenue × the policy's multiple ×
+    the grade's share, the per-platform cap less what is in play here, the product's maximum
+    and — with the registry's report — the cap across platforms less what is taken there."""
     policy = rulebook_section(rulebook, "credit_policy")
+    caps = rulebook_section(rulebook, "borrowing_caps").legal_person
     revenue_fen = money_to_minor(enterprise.revenue_wan * 10_000, currency)
     by_revenue = int((revenue_fen * policy.max_amount_to_annual_revenue * grade.limit_share)
                      .to_integral_value(ROUND_DOWN))
-    cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.per_platform,
-                         currency)
-    return max(0, min(by_revenue, cap - outstanding, amount_max_fen))
+    bounds = [(by_revenue, "annual revenue × the credit policy's multiple × the grade's share"),
+              (money_to_minor(caps.per_platform, currency) - outstanding,
+               "the per-platform cap less what is in play on this platform"),
+              (amount_max_fen, "the product's maximum")]
+    if taken_across_platforms is not None:
+        bounds.append((money_to_minor(caps.all_platforms, currency) - taken_across_platforms,
+                       "the cap across platforms less what the shared registry reports "
+                       "outstanding and reserved"))
+    fen, bound = min(bounds, key=lambda pair: pair[0])
+    return Limit(max(0, fen), bound)
 
 
 def _reasons_json(scored: Scored) -> list[dict[str, Any]]:
     return [reason.__dict__ for reason in scored.reasons]
 
 
-def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook) -> CreditOutcome:
-    """The evaluator lending calls: knock-outs, score, grade, price, limit, reason codes; the
-    decision is recorded (with the model version) whatever it is."""
+def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook,
+                    registry_report: dict[str, Any] | None = None) -> CreditOutcome:
+    """The evaluator lending calls: knock-outs (with the shared registry's report when there is
+    one), score, grade, price, limit, reason codes; the decision is recorded (with the model
+    version and the report it read) whatever it is."""
     enterprise, currency = application.enterprise, application.product.currency
     today = timezone.localdate()
-    checks = knock_outs(application=application, rulebook=rulebook, today=today)
+    checks = knock_outs(application=application, rulebook=rulebook, today=today,
+                        registry_report=registry_report)
     summary: dict[str, Any] = {}
     decision = CreditDecision(subject=application.subject, enterprise=enterprise,
                               amount_fen=application.amount_fen, passed=False,
-                              knock_outs=[c.__dict__ for c in checks])
+                              knock_outs=[c.__dict__ for c in checks],
+                              registry_report=registry_report or {})
     active = model_active()
     if not all(check.passed for check in checks):
         pass  # knocked out: no score is needed or shown
@@ -197,23 +273,25 @@ def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook) -> Cred
         pd_ = Decimal(str(scored.pd)).quantize(PD_PLACES)
         grade = grade_for(pd_, policy.grades)
         rate = price_for(grade, rulebook)
-        limit = limit_for(enterprise=enterprise, grade=grade, rulebook=rulebook,
-                          amount_max_fen=application.product.amount_max_fen,
-                          currency=currency,
-                          outstanding=outstanding_fen(enterprise, excluding=application))
+        limit = limit_for(
+            enterprise=enterprise, grade=grade, rulebook=rulebook,
+            amount_max_fen=application.product.amount_max_fen, currency=currency,
+            outstanding=outstanding_fen(enterprise, excluding=application),
+            taken_across_platforms=None if registry_report is None
+            else _taken_across_platforms(registry_report, currency))
         checks.append(Check(f"credit_policy.grades.{grade.id}", grade.approve,
                             f"grade {grade.id}: PD {pd_:.2%}, score {scored.score}"))
         checks.append(Check("credit_policy.max_amount_to_annual_revenue",
-                            application.amount_fen <= limit,
+                            application.amount_fen <= limit.fen,
                             f"{money_shown(application.amount_fen, currency)} against a limit of "
-                            f"{money_shown(limit, currency)}"))
+                            f"{money_shown(limit.fen, currency)}, set by {limit.bound}"))
         decision.model_version, decision.model_kind = row.version, row.decides
         decision.score, decision.grade, decision.pd = scored.score, grade.id, pd_
-        decision.rate_annual, decision.limit_fen = rate, limit
+        decision.rate_annual, decision.limit_fen = rate, limit.fen
         decision.reasons, decision.features = _reasons_json(scored), features
         summary = {"model_version": row.version, "model_kind": row.decides,
                    "score": scored.score, "grade": grade.id, "pd": str(pd_),
-                   "rate_annual": str(rate), "limit_fen": limit,
+                   "rate_annual": str(rate), "limit_fen": limit.fen,
                    "reasons": _reasons_json(scored)}
     decision.passed = all(check.passed for check in checks)
     decision.save()

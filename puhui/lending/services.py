@@ -125,38 +125,46 @@ class CreditOutcome:
 
 
 class CreditEvaluator(Protocol):
-    """``PUHUI_CREDIT_EVALUATOR``: knock-outs and the credit decision for a new application
+    """``PUHUI_CREDIT_EVALUATOR``: knock-outs and the credit decision for a new application,
+    given the shared registry's report when there is one
     (``puhui.credit.services.credit_evaluate``)."""
 
-    def __call__(self, *, application: LoanApplication, rulebook: Rulebook) -> CreditOutcome: ...
+    def __call__(self, *, application: LoanApplication, rulebook: Rulebook,
+                 registry_report: dict[str, Any] | None) -> CreditOutcome: ...
 
 
 @dataclass(frozen=True)
-class ExposureOutcome:
+class RegistryAnswer:
     checks: list[Check]
-    report: dict[str, Any]  # the shared registry's report, shown to the operator
-    unreachable: bool = False  # the check could not be made: the application waits
+    report: dict[str, Any] | None = None  # None: no registry, or it could not be asked
+    unreachable: bool = False  # the registry could not be asked: the application waits
 
 
-class ExposureCheck(Protocol):
-    """``PUHUI_EXPOSURE_CHECK``: the caps across platforms for a new application
-    (``puhui.registry.client.exposure_registry`` when a shared registry is configured)."""
+class RegistryStep(Protocol):
+    """``PUHUI_REGISTRY_REPORT`` (the subject's consent and the report across platforms, before
+    the credit decision) and ``PUHUI_EXPOSURE_RESERVE`` (headroom under the cross-platform cap
+    reserved for the amount, once every other check passed): ``report_for_application`` and
+    ``headroom_reserve`` in ``puhui.registry.client`` when a shared registry is configured."""
 
-    def __call__(self, *, application: LoanApplication,
-                 rulebook: Rulebook) -> ExposureOutcome: ...
+    def __call__(self, *, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer: ...
 
 
-def exposure_local_only(*, application: LoanApplication, rulebook: Rulebook) -> ExposureOutcome:
+def registry_report_none(*, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer:
     """Without a shared registry the cross-platform check says so on every application."""
-    return ExposureOutcome([Check(
+    return RegistryAnswer([Check(
         "borrowing_caps.legal_person.all_platforms", True,
-        "no shared credit registry is configured: checked on this platform only")], {})
+        "no shared credit registry is configured: checked on this platform only")])
+
+
+def headroom_reserve_none(*, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer:
+    """Without a shared registry there is no headroom to reserve elsewhere."""
+    return RegistryAnswer([])
 
 
 def exposure_event(*, application: LoanApplication, event: str, loan: Loan | None = None,
                    on: date | None = None) -> None:
-    """Tell the cross-platform exposure check what became of an application's reservation —
-    ``released`` (refused, rejected, listing failed) or ``converted`` (the loan was made) — or
+    """Tell the shared registry what became of an application's reservation — ``released``
+    (rejected, listing failed, refused after waiting) or ``converted`` (the loan was made) — or
     that its loan ``changed`` (as of ``on``, the business date; today by default).
     ``PUHUI_EXPOSURE_EVENTS`` names the receiver; without a registry there is none."""
     path = getattr(settings, "PUHUI_EXPOSURE_EVENTS", "")
@@ -230,7 +238,6 @@ def application_submit(
     if problems:
         raise PuhuiError(errors.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
 
-    book = rulebook_in_force()
     application = LoanApplication.objects.create(
         enterprise=enterprise, product=product, amount_fen=amount_fen,
         term_months=term_months, method=method, grace_months=grace_months,
@@ -240,62 +247,73 @@ def application_submit(
                          "amount_fen": money_to_minor(p["amount"], product.currency)}
                         for p in planned_payees],
     )
-    checks = [Check("admittance.approved", enterprise.status == ReviewStatus.APPROVED,
-                    f"enterprise admittance: {enterprise.status}")]
-    credit = _plugin("PUHUI_CREDIT_EVALUATOR")(application=application, rulebook=book)
-    checks += credit.checks
-    exposure = ExposureOutcome([], {})
-    if all(check.passed for check in checks):  # refused here already: no need to ask others
-        exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)(
-            application=application, rulebook=book)
-        checks += exposure.checks
-    _application_decide_checks(application, checks, credit.summary, exposure)
-    for check in checks:
-        rule_evaluation_record(
-            rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
-            rule_id=check.rule_id, subject=application.subject,
-            inputs={"amount_fen": amount_fen}, outcome={"passed": check.passed,
-                                                        "detail": check.detail})
+    _application_evaluate(application, rulebook_in_force())
     audit_record(actor=user, action="loan_application.submitted", subject=application.subject,
                  status=application.status, amount_fen=amount_fen)
     return application
 
 
-def _application_decide_checks(application: LoanApplication, checks: list[Check],
-                               credit: dict[str, Any], exposure: ExposureOutcome) -> None:
-    """Record the checks and their outcome: submitted when all passed; waiting when only the
-    shared registry could not be asked (nothing is approved without it); refused otherwise."""
-    passed = all(check.passed for check in checks)
-    waiting = not passed and exposure.unreachable and all(
-        check.passed for check in checks if check not in exposure.checks)
-    if not passed and not waiting:
-        exposure_event(application=application, event="released")
+def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
+    """Every pre-approval check, in order, each recorded with its rule id: the platform's
+    admittance; the shared registry's report (asked only for an admitted enterprise); the credit
+    engine, which reads that report; and, once all of them passed, headroom reserved under the
+    cross-platform cap.
+
+    The application is then submitted for review when every check passed, waits when only the
+    registry could not be asked (nothing is approved without it), and is refused otherwise."""
+    checks = [Check("admittance.approved",
+                    application.enterprise.status == ReviewStatus.APPROVED,
+                    f"enterprise admittance: {application.enterprise.status}")]
+    registry = RegistryAnswer([])
+    if checks[0].passed:
+        registry = _plugin("PUHUI_REGISTRY_REPORT", registry_report_none)(
+            application=application, rulebook=book)
+        checks += registry.checks
+    credit = CreditOutcome([], {})
+    if not registry.unreachable:
+        credit = _plugin("PUHUI_CREDIT_EVALUATOR")(application=application, rulebook=book,
+                                                   registry_report=registry.report)
+        checks += credit.checks
+    reserved = RegistryAnswer([])
+    if all(check.passed for check in checks):
+        reserved = _plugin("PUHUI_EXPOSURE_RESERVE", headroom_reserve_none)(
+            application=application, rulebook=book)
+        checks += reserved.checks
+    failed = [check for check in checks if not check.passed]
+    unanswered = [check for answer in (registry, reserved) if answer.unreachable
+                  for check in answer.checks]
     application.checks = [asdict(check) for check in checks]
-    application.credit = credit
-    application.registry_report = exposure.report
-    application.status = (ApplicationStatus.SUBMITTED if passed else
-                          ApplicationStatus.WAITING if waiting else ApplicationStatus.REFUSED)
-    application.decision_reasons = "" if passed else "; ".join(
-        f"{c.rule_id}: {c.detail}" for c in checks if not c.passed)
+    application.credit = credit.summary
+    application.registry_report = registry.report or {}
+    application.status = (
+        ApplicationStatus.SUBMITTED if not failed else
+        ApplicationStatus.WAITING if all(check in unanswered for check in failed) else
+        ApplicationStatus.REFUSED)
+    application.decision_reasons = "; ".join(f"{c.rule_id}: {c.detail}" for c in failed)
     application.save(update_fields=["checks", "credit", "registry_report", "status",
                                     "decision_reasons"])
+    for check in checks:
+        rule_evaluation_record(
+            rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
+            rule_id=check.rule_id, subject=application.subject,
+            inputs={"amount_fen": application.amount_fen},
+            outcome={"passed": check.passed, "detail": check.detail})
 
 
 @transaction.atomic
 def applications_recheck_waiting() -> dict[str, int]:
-    """Ask the shared registry again for every application waiting for it; returns how many
-    went on to review, were refused, or still wait."""
+    """Evaluate again every application waiting for the shared registry — its report, the
+    credit decision on it, the reservation; returns how many went on to review, were refused,
+    or still wait."""
     counts = {"submitted": 0, "refused": 0, "waiting": 0}
     book = rulebook_in_force()
-    waiting = LoanApplication.objects.select_for_update().filter(
-        status=ApplicationStatus.WAITING).order_by("pk")
+    waiting = LoanApplication.objects.select_for_update(of=("self",)).filter(
+        status=ApplicationStatus.WAITING).select_related("enterprise", "product").order_by("pk")
     for application in waiting:
-        earlier = [Check(**c) for c in application.checks
-                   if not c["rule_id"].startswith("borrowing_caps.legal_person.all_platforms")]
-        exposure = _plugin("PUHUI_EXPOSURE_CHECK", exposure_local_only)(
-            application=application, rulebook=book)
-        _application_decide_checks(application, earlier + exposure.checks, application.credit,
-                                   exposure)
+        _application_evaluate(application, book)
+        if application.status == ApplicationStatus.REFUSED:
+            # a reservation whose answer was lost on the way may be held: free it
+            exposure_event(application=application, event="released")
         counts[application.status] += 1
     return counts
 

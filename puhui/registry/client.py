@@ -1,10 +1,11 @@
-"""A member's side of the registry: signed HTTP calls (``RegistryClient``) and the exposure
-check lending calls before an application can be approved (``PUHUI_EXPOSURE_CHECK =
-puhui.registry.client.exposure_registry``): the subject's consent, the report, and a
-reservation of headroom under the cross-platform cap.
+"""A member's side of the registry: signed HTTP calls (``RegistryClient``) and the two steps
+lending takes before an application can be approved: the subject's consent and the report, which
+the credit engine reads (``PUHUI_REGISTRY_REPORT = …report_for_application``), and a reservation
+of headroom under the cross-platform cap (``PUHUI_EXPOSURE_RESERVE = …headroom_reserve``); then
+what the member tells the registry afterwards, through an outbox.
 
-When the registry cannot be reached the check fails with that reason — nothing passes
-silently — and the application is refused with it, to be submitted again.
+When the registry cannot be reached the step fails with that reason — nothing passes silently —
+and the application waits until ``puhui registry send`` asks again.
 """
 
 import json
@@ -20,10 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from puhui.core.money import money_from_minor
+from puhui.core.money import money_from_minor, money_shown
 from puhui.core.signing import signature
 from puhui.lending.models import Loan, LoanApplication, LoanStatus
-from puhui.lending.services import Check, ExposureOutcome
+from puhui.lending.services import Check, RegistryAnswer
 from puhui.registry.models import OutboxMessage
 from puhui.registry.services import consent_signature
 from puhui.rulebook.schema import Rulebook
@@ -93,10 +94,18 @@ def registry_client() -> RegistryClient:
                           settings.PUHUI_REGISTRY_SECRET)
 
 
-def exposure_registry(*, application: LoanApplication, rulebook: Rulebook) -> ExposureOutcome:
-    """Before approval: consent (the borrower applied, which the platform records as consent to
-    a loan-application inquiry), the report across platforms, and headroom reserved for this
-    application's amount."""
+def _registry_unreachable(error: RegistryUnavailable) -> RegistryAnswer:
+    return RegistryAnswer([Check(
+        RULE_ID, False, "the shared credit registry could not be reached "
+        f"({error}); the application waits, and nothing is approved without this check")],
+        unreachable=True)
+
+
+def report_for_application(*, application: LoanApplication,
+                           rulebook: Rulebook) -> RegistryAnswer:
+    """``PUHUI_REGISTRY_REPORT``: the subject's consent (the borrower applied, which the
+    platform records as consent to a loan-application inquiry) and the report across platforms,
+    which the credit engine reads."""
     enterprise = application.enterprise
     client = registry_client()
     subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
@@ -108,26 +117,30 @@ def exposure_registry(*, application: LoanApplication, rulebook: Rulebook) -> Ex
             days=rulebook_section(rulebook, "credit_information").consent_valid_days)
         report = client.call("POST", "/reports", subject | {
             "purpose": "loan_application", "consent_id": consent_id})
-        client.call("POST", "/reservations", subject | {
+    except RegistryUnavailable as error:
+        return _registry_unreachable(error)
+    except RegistryRefused as refused:
+        return RegistryAnswer([Check("credit_information.report", False,
+                                     f"shared credit registry: {refused.message_en}")])
+    return RegistryAnswer([], report)
+
+
+def headroom_reserve(*, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer:
+    """``PUHUI_EXPOSURE_RESERVE``: headroom under the cross-platform cap reserved for this
+    application's amount — the registry decides one reservation at a time per subject, so two
+    platforms cannot lend against the same headroom."""
+    try:
+        registry_client().call("POST", "/reservations", {
+            "subject_kind": "enterprise", "subject_id": application.enterprise.uscc,
             "reference": application.subject,
             "amount": str(money_from_minor(application.amount_fen, "CNY"))})
     except RegistryUnavailable as error:
-        return ExposureOutcome([Check(
-            RULE_ID, False, "the shared credit registry could not be reached "
-            f"({error}); the application waits, and nothing is approved without this check")],
-            {}, unreachable=True)
+        return _registry_unreachable(error)
     except RegistryRefused as refused:
-        return ExposureOutcome([Check(RULE_ID, False,
-                                      f"shared credit registry: {refused.message_en}")], {})
-    negative = report["negative_records"]
-    return ExposureOutcome([
-        Check(RULE_ID, True, f"across platforms: {report['outstanding_total']} CNY outstanding, "
-              f"{report['reserved_total']} CNY reserved before this application, "
-              f"{report['open_financings']} open financings; headroom reserved"),
-        Check("credit_information.negative_records", not negative,
-              "none on record" if not negative else
-              "; ".join(f"{r['kind']} reported {r['reported_on']}" for r in negative)),
-    ], report)
+        return RegistryAnswer([Check(RULE_ID, False,
+                                     f"shared credit registry: {refused.message_en}")])
+    return RegistryAnswer([Check(RULE_ID, True, f"{money_shown(application.amount_fen, 'CNY')} of "
+                                 "headroom reserved at the shared credit registry")])
 
 
 # --- what a member tells the registry after the application ------------------------------------

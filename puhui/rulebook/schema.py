@@ -185,6 +185,9 @@ class CreditPolicy(Strict):
     # Applying a model trained on US dollar amounts (the SBA loans) to yuan amounts.
     model_dollars_per_yuan: ExactDecimal = Field(gt=0)
     knock_out_flags: list[Literal["blacklisted", "fake_information", "fraud"]]
+    # What the shared registry's report shows that refuses before any score.
+    knock_out_negative_records: list[Literal["default", "fake_information", "fraud"]]
+    knock_out_past_due: bool
     grades: list[CreditGrade] = Field(min_length=1)
 
     @model_validator(mode="after")
