@@ -16,6 +16,7 @@ from puhui.credit.services import (
     flag_record,
     grade_for,
     knock_outs,
+    limit_for,
     model_activate,
     model_register,
     price_for,
@@ -23,7 +24,7 @@ from puhui.credit.services import (
 from puhui.lending.models import ApplicationStatus
 from puhui.lending.services import application_submit
 from puhui.lending.tests.factories import admitted_enterprise, product_new
-from puhui.parties.models import OperatorDuty, Role
+from puhui.parties.models import Enterprise, OperatorDuty, Role
 from puhui.parties.tests.factories import user_new
 from puhui.rulebook.schema import CreditGrade
 from puhui.rulebook.selectors import rulebook_in_force
@@ -152,6 +153,23 @@ def test_the_price_is_never_above_the_ceiling(base, spread, max_pd):
     price = price_for(grade, priced)
     assert price <= book.pricing.annual_rate_ceiling
     assert price == min(base + spread, book.pricing.annual_rate_ceiling)
+
+
+@settings(max_examples=300, deadline=None)
+@given(revenue_wan=st.integers(1, 100_000), grade_index=st.integers(0, 4),
+       here=st.integers(0, 1_200_000_00), across=st.integers(0, 6_000_000_00))
+def test_the_limit_never_offers_more_than_a_cap_leaves(revenue_wan, grade_index, here, across):
+    book = rulebook_in_force()
+    caps = book.borrowing_caps.legal_person
+    per_platform, all_platforms = caps.per_platform * 100, caps.all_platforms * 100
+    limit = limit_for(enterprise=Enterprise(revenue_wan=Decimal(revenue_wan)),
+                      grade=book.credit_policy.grades[grade_index], rulebook=book,
+                      amount_max_fen=800_000_00, currency="CNY", outstanding=here,
+                      taken_across_platforms=across)
+    assert 0 <= limit.fen <= 800_000_00
+    assert limit.fen <= revenue_wan * 10_000_00 // 2  # half the revenue at most (grade A)
+    assert limit.fen == 0 or here + limit.fen <= per_platform
+    assert limit.fen == 0 or across + limit.fen <= all_platforms
 
 
 def test_the_borrower_sees_grade_pd_price_limit_and_reasons_in_english_and_chinese():
