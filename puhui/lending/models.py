@@ -285,13 +285,16 @@ class CobRun(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder queued by close of business: at most one per installment, kind and date."""
+    """A reminder queued by close of business (at most one per installment, kind and date) and
+    delivered by ``lending.reminders.reminders_send``."""
 
     installment = models.ForeignKey(Installment, on_delete=models.CASCADE,
                                     related_name="reminders")
     kind = models.CharField(max_length=10)  # upcoming | overdue
     business_date = models.DateField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # delivered (lending.reminders)
+    # e-mailed to the borrower's representative; false: shown on the loan's page only
+    emailed = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(

@@ -22,7 +22,8 @@ from puhui.lending.forms import (
     RecoveryForm,
     RepaymentForm,
 )
-from puhui.lending.models import Bid, BidStatus, ListingStatus
+from puhui.lending.models import Bid, BidStatus, ListingStatus, Reminder
+from puhui.lending.reminders import reminders_send
 from puhui.lending.repayments import loan_quote, prepayment_partial, repayment_make
 from puhui.parties.forms import DecisionForm, ReviewForm, form_error
 from puhui.parties.models import InvestorProfile, OperatorDuty, Role, User
@@ -141,6 +142,8 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
         "flash": request.session.pop("puhui_flash", ""),
         "collection": getattr(loan, "collection", None), "recovery_form": RecoveryForm(),
         "loan": loan, "installments": loan.installments.order_by("number"),
+        "reminders": Reminder.objects.filter(installment__loan=loan, sent_at__isnull=False)
+        .select_related("installment").order_by("-business_date", "-pk")[:20],
         "quote": loan_quote(loan), "form": form, "is_borrower": is_borrower,
         "currency": loan.listing.application.product.currency,
     })
@@ -221,18 +224,19 @@ def overdue_book(request: HttpRequest) -> HttpResponse:
     (in the demo this is how time passes)."""
     user = _user(request, Role.OPERATOR)
     form = CobForm(request.POST or None)
-    result = None
+    result = reminders = None
     if request.method == "POST" and form.is_valid():
         if not user.has_duty(OperatorDuty.ADMIN):
             raise PermissionDenied
         result = cob_run_for_date(business_date=form.cleaned_data["business_date"])
         services.listings_close_expired(business_date=form.cleaned_data["business_date"])
+        reminders = reminders_send()
     rules = rulebook_in_force().collections
     loans = [(loan, max((i.days_past_due for i in loan.installments.all()), default=0))
              for loan in selectors.loans_in_arrears()]
     return render(request, "lending/overdue_book.html", {
         "rows": [(loan, dpd, rules.bucket_for(dpd) if rules else dpd) for loan, dpd in loans],
-        "form": form, "result": result,
+        "form": form, "result": result, "reminders": reminders,
     })
 
 

@@ -1,0 +1,82 @@
+"""Delivering the reminders close of business queues: an e-mail to the borrower's
+representative in English and Chinese, and always a line on the loan's page.
+
+``reminders_send`` takes what is queued, oldest first, and marks each one sent in the
+transaction that sent it; a mail server that refuses or cannot be reached stops the run with
+nothing marked, so the next run (after ``puhui cob``, or ``puhui reminders``) sends it again.
+A borrower without an e-mail address sees the reminder on the platform only (``emailed`` false).
+"""
+
+import smtplib
+from dataclasses import dataclass
+
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from puhui.core.money import money_shown
+from puhui.lending.models import Installment, Reminder
+
+PARTS = ("principal", "interest", "fee", "penalty")
+
+
+@dataclass(frozen=True)
+class RemindersSent:
+    emailed: int
+    on_the_platform_only: int
+    failed: str = ""  # why the mail server stopped the run; empty when it did not
+
+    def __str__(self) -> str:
+        return (f"{self.emailed} e-mailed, {self.on_the_platform_only} on the platform only "
+                "(no e-mail address)")
+
+
+def reminder_mail(reminder: Reminder) -> EmailMessage | None:
+    """The reminder as an e-mail to the borrower's representative, or None without an
+    address."""
+    installment: Installment = reminder.installment
+    loan = installment.loan
+    application = loan.listing.application
+    borrower = application.enterprise.representative
+    if not borrower.email:
+        return None
+    currency = application.product.currency
+    context = {
+        "reminder": reminder, "installment": installment, "loan": loan,
+        "enterprise": application.enterprise.name,
+        "owed": money_shown(sum(installment.owed(part) for part in PARTS), currency),
+        "penalty": money_shown(installment.owed("penalty"), currency),
+    }
+    subject = render_to_string("lending/email/reminder_subject.txt", context).strip()
+    body = render_to_string("lending/email/reminder.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[borrower.email])
+
+
+def reminders_send(*, batch: int = 500) -> RemindersSent:
+    """Send what close of business queued; see the module's docstring."""
+    emailed = platform_only = 0
+    connection = get_connection()
+    queued = (Reminder.objects.filter(sent_at__isnull=True)
+              .select_related("installment__loan__listing__application__product",
+                              "installment__loan__listing__application__enterprise"
+                              "__representative")
+              .order_by("pk"))
+    for reminder in queued[:batch]:
+        mail = reminder_mail(reminder)
+        try:
+            with transaction.atomic():
+                locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
+                if locked.sent_at is not None:  # another run sent it meanwhile
+                    continue
+                if mail is not None:
+                    connection.send_messages([mail])
+                locked.sent_at, locked.emailed = timezone.now(), mail is not None
+                locked.save(update_fields=["sent_at", "emailed"])
+        except (smtplib.SMTPException, OSError) as error:
+            return RemindersSent(emailed, platform_only, failed=str(error) or type(error).__name__)
+        if mail is None:
+            platform_only += 1
+        else:
+            emailed += 1
+    return RemindersSent(emailed, platform_only)
