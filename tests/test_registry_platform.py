@@ -105,7 +105,7 @@ def test_the_second_platform_sees_the_first_platform_s_loan_and_the_operator_see
     operator.force_login(user_new(Role.OPERATOR))
     page = operator.get(f"/loans/applications/{application.pk}/").content.decode()
     assert 'data-testid="registry-report"' in page
-    assert "800000.00 CNY" in page
+    assert "800,000.00 CNY" in page
 
 
 def test_an_application_over_the_cap_across_platforms_is_knocked_out_before_any_score(
@@ -306,7 +306,7 @@ def test_the_borrower_sees_their_report_who_looked_and_disputes_a_record(as_plat
     borrower.force_login(enterprise.representative)
     page = borrower.get("/borrower/credit-report/").content.decode()
     assert 'data-testid="registry-report"' in page
-    assert "800000.00" in page
+    assert "800,000.00" in page
     assert "Platform-A" in page  # who looked: the subject sees the member's name
     line_id = next(part for part in page.split('value="line:')[1:]).split('"')[0]
     borrower.post("/borrower/credit-report/", {"record": f"line:{line_id}",

@@ -47,7 +47,7 @@ def test_platform_b_sees_the_enterprise_s_financing_on_platform_a(federation, br
         page.wait_for_load_state()
         report = page.get_by_test_id("registry-report").inner_text()
         assert "Reserved by listings raising money" in report
-        assert "100000.00 CNY" in report  # platform A's listing holds that much headroom
+        assert "100,000.00 CNY" in report  # platform A's listing holds that much headroom
         checks = page.get_by_test_id("checks").inner_text()
         assert "borrowing_caps.legal_person.all_platforms" in checks
         page.goto(federation["registry"] + "/")

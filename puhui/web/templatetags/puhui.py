@@ -1,4 +1,4 @@
-"""Template filters: money shown from minor units, exactly."""
+"""Template filters: amounts shown as people read them, exactly; rates as percentages."""
 
 from decimal import Decimal
 
@@ -13,6 +13,14 @@ register = template.Library()
 def money(amount_minor: int, currency: str = "CNY") -> str:
     """1234567 CNY → '12,345.67 CNY'."""
     return f"{money_from_minor(amount_minor, currency):,} {currency}"
+
+
+@register.filter
+def amount(text: str, currency: str = "") -> str:
+    """An amount as another service writes it (the registry's "100000.00") as a person reads
+    it: '100,000.00', or '100,000.00 CNY' given the currency."""
+    shown = f"{Decimal(text):,}"
+    return f"{shown} {currency}" if currency else shown
 
 
 @register.filter
