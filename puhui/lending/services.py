@@ -48,7 +48,7 @@ from puhui.lending.models import (
 )
 from puhui.lending.schedules import schedule_all_in_rate, schedule_build
 from puhui.parties.models import Enterprise, InvestorProfile, OperatorDuty, ReviewStatus, Role, User
-from puhui.parties.services import require_duty
+from puhui.parties.services import checker_may_decide, require_duty
 from puhui.rulebook.schema import Rulebook
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 from puhui.rulebook.services import rule_evaluation_record
@@ -341,17 +341,13 @@ def application_mark_reviewed(*, application: LoanApplication, reviewer: User,
 @transaction.atomic
 def application_decide(*, application: LoanApplication, approver: User, approve: bool,
                        reasons: str) -> LoanApplication:
-    from puhui.parties import errors as party_errors
-
     require_duty(approver, OperatorDuty.APPROVER)
     application = _application_locked(application)
     if application.status != ApplicationStatus.REVIEWED:
         raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
                          action="decided")
-    if application.reviewer_id == approver.pk:
-        raise PuhuiError(party_errors.SAME_OPERATOR_CANNOT_APPROVE)
-    if not approve and not reasons.strip():
-        raise PuhuiError(party_errors.REASONS_REQUIRED)
+    checker_may_decide(maker_id=application.reviewer_id, checker=approver, approve=approve,
+                       reasons=reasons)
     application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
     application.approver = approver
     application.decision_reasons = reasons

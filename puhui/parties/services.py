@@ -391,13 +391,21 @@ def review_decide(*, review: AdmittanceReview, approver: User, approve: bool,
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.REVIEWED:
         raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="decided")
-    if review.reviewer_id == approver.pk:
-        raise PuhuiError(errors.SAME_OPERATOR_CANNOT_APPROVE)
-    if not approve and not reasons.strip():
-        raise PuhuiError(errors.REASONS_REQUIRED)
+    checker_may_decide(maker_id=review.reviewer_id, checker=approver, approve=approve,
+                       reasons=reasons)
     _review_close(review, status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
                   approver=approver, reasons=reasons)
     return review
+
+
+def checker_may_decide(*, maker_id: int | None, checker: User, approve: bool,
+                       reasons: str) -> None:
+    """The four-eyes rule of every maker-checker review (admittance here, loan applications in
+    lending): the checker is not the maker, and a rejection says why."""
+    if maker_id == checker.pk:
+        raise PuhuiError(errors.SAME_OPERATOR_CANNOT_APPROVE)
+    if not approve and not reasons.strip():
+        raise PuhuiError(errors.REASONS_REQUIRED)
 
 
 def _review_close(review: AdmittanceReview, *, status: ReviewStatus, approver: User | None,
