@@ -160,7 +160,7 @@ def test_an_amount_past_due_at_another_member_knocks_out(as_platform_a):
     application = _apply(enterprise, "100000")
     assert application.status == ApplicationStatus.REFUSED
     assert application.decision_reasons == (
-        "credit_policy.knock_out_past_due: 12500.00 CNY past due to member A since 2026-11-01")
+        "credit_policy.knock_out_past_due: 12,500.00 CNY past due to member A since 2026-11-01")
 
 
 MEANWHILE: list = []

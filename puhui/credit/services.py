@@ -192,10 +192,16 @@ def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
         late = [line for line in report["financings"] if Decimal(line["past_due"]) > 0]
         checks.append(Check(
             "credit_policy.knock_out_past_due", not late,
-            "; ".join(f"{line['past_due']} CNY past due to {line['lender']} since "
-                      f"{line['first_delinquency_on']}" for line in late)
+            "; ".join(_past_due_shown(line, currency) for line in late)
             or "nothing past due on any platform"))
     return checks
+
+
+def _past_due_shown(line: dict[str, Any], currency: str) -> str:
+    lender = "this platform" if line["lender"] == "you" else line["lender"]
+    since = f" since {line['first_delinquency_on']}" if line["first_delinquency_on"] else ""
+    return (f"{money_shown(money_to_minor(Decimal(line['past_due']), currency), currency)} "
+            f"past due to {lender}{since}")
 
 
 def grade_for(pd_: Decimal, grades: list[CreditGrade]) -> CreditGrade:
