@@ -4,7 +4,8 @@ representative in English and Chinese, and always a line on the loan's page.
 ``reminders_send`` takes what is queued, oldest first, and marks each one sent in the
 transaction that sent it; a mail server that refuses or cannot be reached stops the run with
 nothing marked, so the next run (after ``puhui cob``, or ``puhui reminders``) sends it again.
-A borrower without an e-mail address sees the reminder on the platform only (``emailed`` false).
+A borrower without an e-mail address sees the reminder on the platform only (``emailed`` false);
+a reminder for an installment paid in the meantime is dropped.
 """
 
 import smtplib
@@ -63,6 +64,9 @@ def reminders_send(*, batch: int = 500) -> RemindersSent:
                               "__representative")
               .order_by("pk"))
     for reminder in queued[:batch]:
+        if reminder.installment.settled:  # paid after close of business queued it
+            Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).delete()
+            continue
         mail = reminder_mail(reminder)
         try:
             with transaction.atomic():

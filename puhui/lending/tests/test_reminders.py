@@ -12,9 +12,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
+from puhui.core.money import money_from_minor
+from puhui.ledger.models import Account
+from puhui.ledger.tests.factories import fund
 from puhui.lending.cob import cob_run_for_date
 from puhui.lending.models import Reminder
 from puhui.lending.reminders import reminders_send
+from puhui.lending.repayments import repayment_make
 from puhui.lending.services import bid_place
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 from tests.processes import free_port
@@ -87,6 +91,19 @@ def test_a_mail_server_that_is_down_loses_no_reminder(settings):
     assert Reminder.objects.get().sent_at is None  # still queued
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert reminders_send().emailed == 1
+
+
+def test_a_reminder_for_an_installment_paid_meanwhile_is_dropped():
+    loan = _loan("wang.fang@example.cn")
+    first = _one_day_overdue(loan)
+    first.refresh_from_db()  # with the day's penalty
+    owed = sum(first.owed(part) for part in ("principal", "interest", "fee", "penalty"))
+    fund(Account.objects.get(pk=loan.borrower_account_id), owed)
+    repayment_make(user=loan.listing.application.enterprise.representative, loan=loan,
+                   amount=money_from_minor(owed, "CNY"), repayment_id=uuid.uuid4())
+    assert reminders_send().emailed == 0
+    assert mail.outbox == []
+    assert not Reminder.objects.exists()
 
 
 def test_close_of_business_sends_what_it_queued():
