@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from puhui.core.money import money_from_minor
@@ -113,3 +113,14 @@ def test_close_of_business_sends_what_it_queued():
     call_command("cob", "--date", f"{first.due_date + timedelta(days=1):%Y-%m-%d}", stdout=out)
     assert "reminders: 1 e-mailed, 0 on the platform only" in out.getvalue()
     assert len(mail.outbox) == 1
+
+
+def test_the_reminders_command_refuses_a_batch_below_one_and_sends_nothing():
+    loan = _loan("wang.fang@example.cn")
+    _one_day_overdue(loan)
+    with pytest.raises(CommandError, match="--batch must be at least 1"):
+        call_command("reminders", "--batch", "0")
+    assert Reminder.objects.get().sent_at is None
+    out = StringIO()
+    call_command("reminders", stdout=out)
+    assert out.getvalue() == "reminders: 1 e-mailed, 0 on the platform only (no e-mail address)\n"

@@ -15,6 +15,8 @@ class Command(BaseCommand):
                             help="at most this many in one run (default 500)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch"] < 1:
+            raise CommandError("--batch must be at least 1")
         sent = reminders_send(batch=options["batch"])
         self.stdout.write(f"reminders: {sent}")
         if sent.failed:
