@@ -153,11 +153,16 @@ def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date,
 REPORT_KEYS_READ = ("outstanding_total", "reserved_total", "financings", "negative_records")
 
 
+def _report_fen(amount: str, currency: str) -> int:
+    """An amount of the registry's report (written "100000.00") in minor units."""
+    return money_to_minor(Decimal(amount), currency)
+
+
 def _taken_across_platforms(report: dict[str, Any], currency: str) -> int:
     """What the registry reports outstanding at every member plus what listings anywhere have
     reserved: the part of the cross-platform cap already taken."""
-    return (money_to_minor(Decimal(report["outstanding_total"]), currency)
-            + money_to_minor(Decimal(report["reserved_total"]), currency))
+    return (_report_fen(report["outstanding_total"], currency)
+            + _report_fen(report["reserved_total"], currency))
 
 
 def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
@@ -172,8 +177,8 @@ def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
     policy, currency = rulebook_section(rulebook, "credit_policy"), application.product.currency
     cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.all_platforms,
                          currency)
-    outstanding = money_to_minor(Decimal(report["outstanding_total"]), currency)
-    reserved = money_to_minor(Decimal(report["reserved_total"]), currency)
+    outstanding = _report_fen(report["outstanding_total"], currency)
+    reserved = _report_fen(report["reserved_total"], currency)
     left = max(cap - outstanding - reserved, 0)
     checks = [Check("borrowing_caps.legal_person.all_platforms", application.amount_fen <= left,
                     f"across platforms {money_shown(outstanding, currency)} outstanding and "
@@ -189,7 +194,7 @@ def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
                       + (" (disputed by the subject)" if record["disputed"] else "")
                       for record in found) or "none on record"))
     if policy.knock_out_past_due:
-        late = [line for line in report["financings"] if Decimal(line["past_due"]) > 0]
+        late = [line for line in report["financings"] if _report_fen(line["past_due"], currency)]
         checks.append(Check(
             "credit_policy.knock_out_past_due", not late,
             "; ".join(_past_due_shown(line, currency) for line in late)
@@ -200,7 +205,7 @@ def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
 def _past_due_shown(line: dict[str, Any], currency: str) -> str:
     lender = "this platform" if line["lender"] == "you" else line["lender"]
     since = f" since {line['first_delinquency_on']}" if line["first_delinquency_on"] else ""
-    return (f"{money_shown(money_to_minor(Decimal(line['past_due']), currency), currency)} "
+    return (f"{money_shown(_report_fen(line['past_due'], currency), currency)} "
             f"past due to {lender}{since}")
 
 

@@ -9,14 +9,13 @@ import hashlib
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from puhui.core.signing import MAX_AGE_SECONDS, signature_matches
+from puhui.core.signing import signature_matches, timestamp_stale
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sub_account (number TEXT PRIMARY KEY, owner TEXT NOT NULL UNIQUE);
@@ -114,7 +113,7 @@ def bank_wsgi_app(bank: SimulatedBank, secret: str) -> Callable[..., list[bytes]
             if not timestamp or not signature_matches(
                     given, secret, method, path + ("?" + query if query else ""), timestamp, body):
                 raise BankError(401, "BAD_SIGNATURE", "the request is not signed by a member")
-            if abs(time.time() - float(timestamp)) > MAX_AGE_SECONDS:
+            if timestamp_stale(timestamp):
                 raise BankError(401, "STALE_REQUEST", "the request is too old")
             if method == "POST" and path == "/sub-accounts":
                 answer: Any = {"number": bank.sub_account_open(json.loads(body)["owner"])}

@@ -9,7 +9,6 @@ A request with a wrong signature (tampered), an old timestamp or a nonce seen be
 is refused with 401 before anything else happens.
 """
 
-import time
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from ninja.responses import Status
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_to_minor
-from puhui.core.signing import MAX_AGE_SECONDS, signature_matches
+from puhui.core.signing import signature_matches, timestamp_stale
 from puhui.registry import errors, services
 from puhui.registry.models import Member, RequestNonce
 
@@ -40,10 +39,10 @@ class SignedByMember:
                 request.get_full_path(), timestamp, nonce, request.body):
             raise PuhuiError(errors.REQUEST_NOT_SIGNED)
         try:
-            age = abs(time.time() - float(timestamp))
+            stale = timestamp_stale(timestamp)
         except ValueError:
             raise PuhuiError(errors.REQUEST_NOT_SIGNED) from None
-        if age > MAX_AGE_SECONDS:
+        if stale:
             raise PuhuiError(errors.REQUEST_STALE)
         try:
             with transaction.atomic():
