@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "puhui.lending",
     "puhui.credit",
     "puhui.registry",
+    "puhui.operations",
+    "puhui.devtools",
     "puhui.web",
 ]
 

@@ -6,7 +6,7 @@ reader's language (English or Simplified Chinese).
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils import translation
 
@@ -87,3 +87,22 @@ METHOD_NOT_ALLOWED = ErrorCode(
     "This address does not accept that method.",
     "此地址不支持该请求方法。",
 )
+ALREADY_SENT_DIFFERENTLY = ErrorCode(
+    "ALREADY_SENT_DIFFERENTLY", 409,
+    "This form was already sent with other details ({field}); reload the page to make a new "
+    "request.",
+    "该表单已经提交过，但内容不同（{field}）；如需再次操作，请刷新页面后重新填写。",
+)
+
+Sent = TypeVar("Sent")
+
+
+def sent_before(existing: Sent, **expected: object) -> Sent:
+    """What a second send of the same request answers: the first one's result when it asked for
+    the same thing (``expected``: attribute → value), otherwise ``ALREADY_SENT_DIFFERENTLY``
+    naming the first attribute that differs."""
+    for attribute, value in expected.items():
+        if getattr(existing, attribute) != value:
+            field = attribute.removesuffix("_id").removesuffix("_fen").replace("_", " ")
+            raise PuhuiError(ALREADY_SENT_DIFFERENTLY, field=field)
+    return existing

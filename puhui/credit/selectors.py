@@ -106,3 +106,8 @@ def model_monitoring(model: CreditModel) -> Monitoring:
 
 def models_listed() -> list[CreditModel]:
     return list(CreditModel.objects.defer("artifact").order_by("-active", "-created_at"))
+
+
+def active_model() -> CreditModel | None:
+    """The model that decides applications now, if one is active."""
+    return CreditModel.objects.filter(active=True).first()

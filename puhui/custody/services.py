@@ -6,14 +6,22 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
-from puhui.core.errors import PuhuiError
+from puhui.core.errors import PuhuiError, sent_before
 from puhui.core.money import money_from_minor
 from puhui.custody import errors
 from puhui.custody.adapter import Custodian, CustodianRefused, CustodianUnavailable, custodian
 from puhui.custody.models import Reconciliation, SubAccount, SyncCursor
+from puhui.ledger.errors import TransferResult
 from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
 from puhui.ledger.selectors import account_balance_as_of
-from puhui.ledger.services import NewTransfer, account_create, transfers_create
+from puhui.ledger.services import (
+    NewTransfer,
+    account_create,
+    account_for,
+    transfers_create,
+    transfers_require,
+)
+from puhui.parties.models import Enterprise, ReviewStatus, Role, User
 
 # Ledger accounts that hold client or platform money at the custodian; the rest (listing
 # capacity and its sink, the bank mirror) are bookkeeping only.
@@ -27,6 +35,20 @@ def bank_mirror(currency: str = "CNY") -> Account:
                                    currency=currency).first()
     return found or account_create(kind=BANK_MIRROR_KIND, owner="custodian", currency=currency,
                                    normal_balance=NormalBalance.DEBIT)
+
+
+def wallets_of(*, user: User, currency: str = "CNY") -> list[Account] | None:
+    """An investor's wallet, or the wallets of a borrower's admitted enterprises (opened on
+    first use); None for a role that holds no wallet."""
+    if user.role == Role.INVESTOR:
+        return [account_for(kind="investor_wallet", owner=user.ledger_owner, currency=currency,
+                            debits_must_not_exceed_credits=True)]
+    if user.role == Role.BORROWER:
+        return [account_for(kind="borrower_wallet", owner=f"enterprise:{enterprise.pk}",
+                            currency=currency, debits_must_not_exceed_credits=True)
+                for enterprise in Enterprise.objects.filter(representative=user,
+                                                            status=ReviewStatus.APPROVED)]
+    return None
 
 
 def sub_account_for(account: Account, bank: Custodian | None = None) -> str:
@@ -61,6 +83,10 @@ def wallet_deposit(*, account: Account, amount_fen: int, instruction_id: uuid.UU
     """Money arrives at the custodian first; the ledger then mirrors it (same id: retry-safe)."""
     if amount_fen <= 0:
         raise PuhuiError(errors.AMOUNT_NOT_POSITIVE)
+    mirrored_before = Transfer.objects.filter(pk=instruction_id).first()
+    if mirrored_before is not None:  # a second send of the same form: done already
+        sent_before(mirrored_before, credit_account_id=account.id, amount=amount_fen)
+        return
     bank = bank or custodian()
     _instruct(bank, instruction_id=str(instruction_id), kind="deposit", amount_fen=amount_fen,
               credit=sub_account_for(account, bank))
@@ -68,9 +94,7 @@ def wallet_deposit(*, account: Account, amount_fen: int, instruction_id: uuid.UU
         id=instruction_id, debit_account_id=bank_mirror(account.currency).id,
         credit_account_id=account.id, amount=amount_fen, currency=account.currency,
         code="deposit")])
-    if mirrored.result not in ("ok", "exists"):
-        raise RuntimeError(f"deposit mirrored at the custodian but refused by the ledger: "
-                           f"{mirrored}")
+    transfers_require([mirrored], what="a deposit made at the custodian")
 
 
 def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.UUID,
@@ -79,6 +103,11 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
     the available balance can always be withdrawn, and never more."""
     if amount_fen <= 0:
         raise PuhuiError(errors.AMOUNT_NOT_POSITIVE)
+    held_before = Transfer.objects.filter(pk=instruction_id).first()
+    if held_before is not None:
+        sent_before(held_before, debit_account_id=account.id, amount=amount_fen)
+        if Transfer.objects.filter(pending_id=instruction_id).exists():
+            return  # a second send of the same form: paid out (or released) already
     bank = bank or custodian()
     custody_sync(bank=bank)  # the custodian must hold what the ledger says first
     mirror = bank_mirror(account.currency)
@@ -86,13 +115,12 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
         [hold] = transfers_create([NewTransfer(
             id=instruction_id, debit_account_id=account.id, credit_account_id=mirror.id,
             amount=amount_fen, currency=account.currency, code="withdrawal", pending=True)])
-    if hold.result == "exceeds_credits":
+    if hold.result == TransferResult.EXCEEDS_CREDITS:
         account.refresh_from_db()
         raise PuhuiError(errors.WITHDRAWAL_EXCEEDS_AVAILABLE, available=(
             f"{money_from_minor(account.balance_available, account.currency):,} "
             f"{account.currency}"))
-    if hold.result not in ("ok", "exists"):
-        raise RuntimeError(f"withdrawal hold refused by the ledger: {hold}")
+    transfers_require([hold], what="a withdrawal's hold")
     paid_out = False
     try:
         _instruct(bank, instruction_id=str(instruction_id), kind="withdraw",

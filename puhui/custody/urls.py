@@ -3,4 +3,8 @@ from django.urls import path
 from puhui.custody import views
 
 app_name = "custody"
-urlpatterns = [path("wallet/", views.wallet, name="wallet")]
+urlpatterns = [
+    path("wallet/", views.wallet, name="wallet"),
+    path("wallet/deposit/", views.deposit, name="deposit"),
+    path("wallet/withdraw/", views.withdraw, name="withdraw"),
+]

@@ -1,6 +1,7 @@
-"""The wallet page: money in and out through the custodian bank."""
+"""The wallet page: money in and out through the custodian bank.
 
-import uuid
+Deposit and withdrawal are one view each; the form carries the id minted when the page was
+rendered, which becomes the bank instruction's id, so a second send moves the money once."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -8,55 +9,77 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.errors import PuhuiError
+from puhui.core.forms import OnceOnlyForm
 from puhui.core.money import MoneyError, money_to_minor
-from puhui.custody.services import wallet_deposit, wallet_withdraw
+from puhui.custody.services import wallet_deposit, wallet_withdraw, wallets_of
 from puhui.ledger.models import Account
-from puhui.lending.services import wallet_for
 from puhui.parties.forms import form_error
-from puhui.parties.models import Enterprise, ReviewStatus, Role, User
+from puhui.parties.models import User
 
 
-class WalletForm(forms.Form):
-    action = forms.ChoiceField(choices=[("deposit", _("Deposit")), ("withdraw", _("Withdraw"))])
+class WalletForm(OnceOnlyForm):
     amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, max_digits=14,
                                 decimal_places=2)
 
 
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
 def _wallets(user: User) -> list[Account]:
-    if user.role == Role.INVESTOR:
-        return [wallet_for(owner=user.ledger_owner, kind="investor_wallet")]
-    if user.role == Role.BORROWER:
-        return [wallet_for(owner=f"enterprise:{e.pk}", kind="borrower_wallet")
-                for e in Enterprise.objects.filter(representative=user,
-                                                   status=ReviewStatus.APPROVED)]
-    raise PermissionDenied
+    wallets = wallets_of(user=user)
+    if wallets is None:
+        raise PermissionDenied
+    return wallets
+
+
+def _page(request: HttpRequest, wallets: list[Account], form: WalletForm | None = None,
+          ) -> HttpResponse:
+    for account in wallets:
+        account.refresh_from_db()
+    return render(request, "custody/wallet.html", {"wallets": wallets,
+                                                   "form": form or WalletForm()},
+                  status=400 if form is not None and form.errors else 200)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def wallet(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    wallets = _wallets(user)
-    form = WalletForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and wallets:
-        chosen = next((w for w in wallets if str(w.pk) == request.POST.get("account")),
-                      wallets[0])
-        try:
-            amount_fen = money_to_minor(form.cleaned_data["amount"], chosen.currency)
-            move = wallet_deposit if form.cleaned_data["action"] == "deposit" else (
-                wallet_withdraw)
-            move(account=chosen, amount_fen=amount_fen, instruction_id=uuid.uuid4())
-        except PuhuiError as error:
-            form_error(form, error)
-        except MoneyError as error:
-            form.add_error("amount", str(error))
-        else:
-            return redirect("custody:wallet")
-    for account in wallets:
-        account.refresh_from_db()
-    return render(request, "custody/wallet.html", {"wallets": wallets, "form": form})
+    return _page(request, _wallets(_user(request)))
+
+
+def _instruct(request: HttpRequest, *, deposit: bool) -> HttpResponse:
+    wallets = _wallets(_user(request))
+    form = WalletForm(request.POST)
+    if not wallets or not form.is_valid():
+        return _page(request, wallets, form)
+    chosen = next((w for w in wallets if str(w.pk) == request.POST.get("account")),
+                  wallets[0])
+    try:
+        amount_fen = money_to_minor(form.cleaned_data["amount"], chosen.currency)
+        move = wallet_deposit if deposit else wallet_withdraw
+        move(account=chosen, amount_fen=amount_fen, instruction_id=form.sent_id)
+    except PuhuiError as error:
+        form_error(form, error)
+    except MoneyError as error:
+        form.add_error("amount", str(error))
+    else:
+        return redirect("custody:wallet")
+    return _page(request, wallets, form)
+
+
+@login_required
+@require_POST
+def deposit(request: HttpRequest) -> HttpResponse:
+    return _instruct(request, deposit=True)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest) -> HttpResponse:
+    return _instruct(request, deposit=False)

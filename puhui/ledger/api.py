@@ -201,7 +201,7 @@ def transfers_create(request: HttpRequest, payload: TransferBatchIn) -> Transfer
     return TransferBatchOut(
         results=[TransferOutcomeOut(index=o.index, id=o.id, result=o.result.value)
                  for o in outcomes],
-        all_ok=all(o.result in ("ok", "exists") for o in outcomes),
+        all_ok=all(o.succeeded for o in outcomes),
     )
 
 

@@ -77,11 +77,41 @@ class NewTransfer:
     reference: str = ""
 
 
+SUCCEEDED = frozenset({TransferResult.OK, TransferResult.EXISTS})
+
+
 @dataclass(frozen=True, slots=True)
 class TransferOutcome:
     index: int
     id: uuid.UUID
     result: TransferResult
+
+    @property
+    def succeeded(self) -> bool:
+        """Made now, or made before under the same id (a retry)."""
+        return self.result in SUCCEEDED
+
+
+def transfer_failures(outcomes: Iterable[TransferOutcome]) -> list[TransferOutcome]:
+    return [outcome for outcome in outcomes if not outcome.succeeded]
+
+
+class LedgerRefused(RuntimeError):
+    """The ledger refused transfers its caller had already checked: a defect to look into,
+    never a person's mistake (those are refused earlier, with a ``PuhuiError``)."""
+
+    def __init__(self, what: str, failures: Sequence[TransferOutcome]) -> None:
+        self.failures = list(failures)
+        shown = ", ".join(f"#{f.index} {f.result.value}" for f in self.failures[:5])
+        super().__init__(f"{what} refused by the ledger: {shown}")
+
+
+def transfers_require(outcomes: Iterable[TransferOutcome], *, what: str) -> None:
+    """Every transfer succeeded (``ok`` or ``exists``), or ``LedgerRefused`` names those that
+    did not."""
+    failures = transfer_failures(outcomes)
+    if failures:
+        raise LedgerRefused(what, failures)
 
 
 @dataclass(slots=True)
@@ -141,6 +171,16 @@ def account_create(
             )
         ]
     )[0]
+
+
+def account_for(*, kind: str, owner: str, currency: str,
+                normal_balance: str = NormalBalance.CREDIT,
+                debits_must_not_exceed_credits: bool = False) -> Account:
+    """The owner's account of that kind and currency, opened on first use."""
+    existing = Account.objects.filter(kind=kind, owner=owner, currency=currency).first()
+    return existing or account_create(
+        kind=kind, owner=owner, currency=currency, normal_balance=normal_balance,
+        debits_must_not_exceed_credits=debits_must_not_exceed_credits)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from puhui.lending.models import CobRun, Loan, LoanStatus
 from puhui.lending.services import exposure_event
@@ -33,6 +34,14 @@ class CobResult:
     loans_overdue: int
     loans_in_default: int
     reminders_queued: int
+    problem: str = ""
+
+    def summary(self) -> str:
+        return _(
+            "Loans: {overdue} installments overdue, {loans_overdue} loans overdue, "
+            "{default} in default, {reminders} reminders queued."
+        ).format(overdue=self.installments_overdue, loans_overdue=self.loans_overdue,
+                 default=self.loans_in_default, reminders=self.reminders_queued)
 
 
 def _days_between(later: str, earlier: str) -> str:

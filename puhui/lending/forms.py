@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from puhui.core.forms import OnceOnlyForm
 from puhui.lending.models import RepaymentMethod
 from puhui.lending.selectors import products_offered
 from puhui.parties.models import Enterprise, ReviewStatus, User
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(OnceOnlyForm):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     product = forms.ModelChoiceField(label=_("Loan product"), queryset=products_offered(),
                                      to_field_name="code")
@@ -42,12 +43,12 @@ class ApplicationForm(forms.Form):
             representative=user, status=ReviewStatus.APPROVED)
 
 
-class BidForm(forms.Form):
+class BidForm(OnceOnlyForm):
     amount = forms.DecimalField(label=_("Amount to lend (CNY)"), min_value=0, max_digits=14,
                                 decimal_places=2)
 
 
-class RepaymentForm(forms.Form):
+class RepaymentForm(OnceOnlyForm):
     amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=0, max_digits=14,
                                 decimal_places=2)
     mode = forms.ChoiceField(label=_("How"), initial="regular", choices=[
@@ -68,7 +69,7 @@ class MarketplaceFilter(forms.Form):
                                        required=False)
 
 
-class RecoveryForm(forms.Form):
+class RecoveryForm(OnceOnlyForm):
     amount = forms.DecimalField(label=_("Recovered amount (CNY)"), min_value=0, max_digits=14,
                                 decimal_places=2)
 

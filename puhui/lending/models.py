@@ -98,6 +98,8 @@ class LoanApplication(models.Model):
                                  on_delete=models.PROTECT, related_name="+")
     decision_reasons = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the id of the form (or API request) that made it: a second send is the same application
+    request_id = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         constraints = [
@@ -332,3 +334,21 @@ class CollectionCase(models.Model):
 
     def __str__(self) -> str:
         return f"collection of loan {self.loan_id}"
+
+
+class Recovery(models.Model):
+    """Money recovered on a loan in default; its id is the idempotency key."""
+
+    id = models.UUIDField(primary_key=True)
+    case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="recoveries")
+    amount_fen = models.BigIntegerField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount_fen__gt=0),
+                                              name="lending_recovery_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"recovery {self.id}"

@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from puhui.core.money import money_shown
 from puhui.lending.models import Installment, Reminder
@@ -31,6 +32,17 @@ class RemindersSent:
     def __str__(self) -> str:
         return (f"{self.emailed} e-mailed, {self.on_the_platform_only} on the platform only "
                 "(no e-mail address)")
+
+    @property
+    def problem(self) -> str:
+        if not self.failed:
+            return ""
+        return _("The mail server stopped the reminders ({failed}); the rest go out with the "
+                 "next close of business or `puhui reminders`.").format(failed=self.failed)
+
+    def summary(self) -> str:
+        return _("Reminders: {emailed} e-mailed, {shown} on the loan's page only (no e-mail "
+                 "address).").format(emailed=self.emailed, shown=self.on_the_platform_only)
 
 
 def reminder_mail(reminder: Reminder) -> EmailMessage | None:

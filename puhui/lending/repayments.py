@@ -14,15 +14,21 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from puhui.audit.services import audit_record
-from puhui.core.errors import ErrorCode, PuhuiError
+from puhui.core.business_day import business_date_today
+from puhui.core.errors import ErrorCode, PuhuiError, sent_before
 from puhui.core.money import money_from_minor, money_split, money_to_minor
-from puhui.ledger.services import NewTransfer, linked_chain, transfers_create
+from puhui.ledger.errors import TransferResult
+from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
 from puhui.lending import errors
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
-from puhui.lending.services import _transfer_id, exposure_event, platform_account, wallet_for
+from puhui.lending.services import (
+    _transfer_id,
+    exposure_event,
+    platform_account,
+    wallet_for,
+)
 from puhui.parties.models import User
 
 PARTS = ("penalty", "fee", "interest", "principal")
@@ -48,7 +54,7 @@ def _due_and_next(installments: list[Installment], today: date) -> list[Installm
 
 
 def loan_quote(loan: Loan, today: date | None = None) -> Quote:
-    today = today or timezone.localdate()
+    today = today or business_date_today()
     installments = list(loan.installments.order_by("number"))
     regular = sum(i.owed(part) for i in _due_and_next(installments, today) for part in PARTS)
     due_or_current = _due_and_next(installments, today)
@@ -64,29 +70,32 @@ def loan_quote(loan: Loan, today: date | None = None) -> Quote:
     return Quote(regular, payoff, prepay_fee)
 
 
-def _loan_locked_for_payment(*, user: User, loan: Loan) -> Loan:
-    """Lock the loan; only its borrower pays, and only while it is open."""
+def _loan_locked_for_payment(*, user: User, loan: Loan,
+                             repayment_id: uuid.UUID) -> tuple[Loan, Repayment | None]:
+    """Lock the loan; only its borrower pays, and only while it is open. Under the lock, a
+    payment already made with ``repayment_id`` is found (a second send of the same form)."""
     loan = Loan.objects.select_for_update(of=("self",)).select_related(
         "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
     if loan.listing.application.enterprise.representative_id != user.pk:
         raise PuhuiError(errors.NOT_YOUR_LOAN)
-    if loan.status not in OPEN_STATUSES:
+    made = Repayment.objects.filter(pk=repayment_id).first()
+    if made is None and loan.status not in OPEN_STATUSES:
         raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
-    return loan
+    return loan, made
 
 
 @transaction.atomic
 def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uuid.UUID,
                    prepay: bool = False, today: date | None = None) -> Repayment:
-    existing = Repayment.objects.filter(pk=repayment_id).first()
-    if existing is not None:
-        return existing
-    today = today or timezone.localdate()
-    loan = _loan_locked_for_payment(user=user, loan=loan)
+    today = today or business_date_today()
+    loan, existing = _loan_locked_for_payment(user=user, loan=loan, repayment_id=repayment_id)
     application = loan.listing.application
     product = application.product
     currency = product.currency
     amount_fen = money_to_minor(amount, currency)
+    if existing is not None:
+        return sent_before(existing, loan_id=loan.pk, amount_fen=amount_fen,
+                           kind="prepay_full" if prepay else "regular")
     quote = loan_quote(loan, today)
     shown = lambda fen: f"{money_from_minor(fen, currency):,} {currency}"  # noqa: E731
     installments = list(loan.installments.select_for_update().order_by("number"))
@@ -155,11 +164,11 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     shorten the term (the last installments go first) or lower the remaining installments (the
     reduction spread by largest remainder). Interest on the future installments is recomputed
     on the new outstanding principal."""
-    existing = Repayment.objects.filter(pk=repayment_id).first()
+    today = today or business_date_today()
+    loan, existing = _loan_locked_for_payment(user=user, loan=loan, repayment_id=repayment_id)
     if existing is not None:
-        return existing
-    today = today or timezone.localdate()
-    loan = _loan_locked_for_payment(user=user, loan=loan)
+        return sent_before(existing, loan_id=loan.pk,
+                           kind="prepay_shorten" if shorten_term else "prepay_lower")
     application = loan.listing.application
     if loan.method == "bullet":
         raise PuhuiError(errors.PARTIAL_PREPAYMENT_METHOD)
@@ -260,7 +269,6 @@ def ledger_move(transfers: list[NewTransfer], *, insufficient: ErrorCode) -> Non
     if not transfers:
         return
     outcomes = transfers_create(linked_chain(transfers))
-    if any(o.result == "exceeds_credits" for o in outcomes):
+    if any(o.result == TransferResult.EXCEEDS_CREDITS for o in outcomes):
         raise PuhuiError(insufficient)
-    if any(o.result not in ("ok", "exists", "linked_event_failed") for o in outcomes):
-        raise RuntimeError(f"refused by the ledger: {outcomes}")
+    transfers_require(outcomes, what="a payment to the notes")

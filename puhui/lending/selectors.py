@@ -4,13 +4,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import NOT_FOUND, PERMISSION_DENIED, PuhuiError
 from puhui.ledger.models import Transfer
 from puhui.lending.models import (
     ApplicationStatus,
+    Bid,
     Listing,
     ListingStatus,
     Loan,
@@ -74,6 +77,14 @@ def listing_get(*, listing_id: int) -> Listing:
     return listing
 
 
+def bid_of(*, user: User, bid_id: str) -> Bid | None:
+    """The investor's own bid (None for anyone else's, or for an id that is no bid's)."""
+    try:
+        return Bid.objects.select_related("listing").filter(pk=bid_id, investor=user).first()
+    except (ValueError, ValidationError):
+        return None
+
+
 def loan_for(*, user: User, loan_id: int) -> Loan:
     loan = (Loan.objects.select_related("listing__application__enterprise",
                                         "listing__application__product")
@@ -117,7 +128,7 @@ class Portfolio:
 
 def portfolio_of(*, user: User, today: date | None = None) -> Portfolio:
     """The investor's notes: expected vs received cash and the XIRR of the real flows."""
-    today = today or timezone.localdate()
+    today = today or business_date_today()
     notes = list(notes_of(user=user).prefetch_related("loan__installments"))
     views = []
     flows: list[tuple[date, Decimal]] = []

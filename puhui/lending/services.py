@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from puhui.audit.services import audit_record
-from puhui.core.errors import PuhuiError
+from puhui.core.business_day import business_date_today
+from puhui.core.errors import PuhuiError, sent_before
 from puhui.core.money import (
     money_from_minor,
     money_quantize,
@@ -30,8 +31,16 @@ from puhui.core.money import (
     money_to_minor,
 )
 from puhui.core.workdays import Calendar, CalendarFallbackWarning, add_working_days
+from puhui.ledger.errors import TransferResult
 from puhui.ledger.models import Account, NormalBalance
-from puhui.ledger.services import NewTransfer, account_create, linked_chain, transfers_create
+from puhui.ledger.services import (
+    NewTransfer,
+    account_create,
+    account_for,
+    linked_chain,
+    transfers_create,
+    transfers_require,
+)
 from puhui.lending import errors
 from puhui.lending.models import (
     ApplicationStatus,
@@ -70,14 +79,12 @@ def _money(fen: int, currency: str = "CNY") -> str:
 
 def wallet_for(*, owner: str, kind: str, currency: str = "CNY") -> Account:
     """The owner's wallet at the custodian (mirrored on the ledger); opened on first use."""
-    existing = Account.objects.filter(kind=kind, owner=owner, currency=currency).first()
-    return existing or account_create(kind=kind, owner=owner, currency=currency,
-                                      debits_must_not_exceed_credits=True)
+    return account_for(kind=kind, owner=owner, currency=currency,
+                       debits_must_not_exceed_credits=True)
 
 
 def platform_account(kind: str, currency: str = "CNY") -> Account:
-    existing = Account.objects.filter(kind=kind, owner="platform", currency=currency).first()
-    return existing or account_create(kind=kind, owner="platform", currency=currency)
+    return account_for(kind=kind, owner="platform", currency=currency)
 
 
 # --- products ---------------------------------------------------------------------------------
@@ -208,14 +215,24 @@ def application_submit(
     purpose_description: str,
     planned_payees: Sequence[dict[str, Any]] = (),
     grace_months: int = 0,
+    request_id: uuid.UUID | None = None,
 ) -> LoanApplication:
     """Apply for a loan; every pre-approval check runs and is recorded with its rule id.
 
     A failed check refuses the application (status ``refused``, checks kept for the borrower
-    and the operator); otherwise it waits for an operator's review.
+    and the operator); otherwise it waits for an operator's review. ``request_id`` (the form's
+    or the client's) makes a second send answer with the application the first one made.
     """
     if enterprise.representative_id != user.pk:
         raise PuhuiError(errors.NOT_YOUR_ENTERPRISE)
+    if request_id is not None:
+        # the enterprise's row serialises two sends of the same form
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        existing = LoanApplication.objects.filter(request_id=request_id).first()
+        if existing is not None:
+            return sent_before(existing, enterprise_id=enterprise.pk, product_id=product.pk,
+                               amount_fen=money_to_minor(amount, product.currency),
+                               term_months=term_months, method=method)
     if not product.active:
         raise PuhuiError(errors.PRODUCT_UNAVAILABLE, product=product.code)
     amount_fen = money_to_minor(amount, product.currency)
@@ -242,7 +259,7 @@ def application_submit(
         enterprise=enterprise, product=product, amount_fen=amount_fen,
         term_months=term_months, method=method, grace_months=grace_months,
         purpose_category=purpose_category,
-        purpose_description=purpose_description,
+        purpose_description=purpose_description, request_id=request_id,
         planned_payees=[{"name": p["name"],
                          "amount_fen": money_to_minor(p["amount"], product.currency)}
                         for p in planned_payees],
@@ -370,9 +387,12 @@ def listing_rate(application: LoanApplication) -> Decimal:
 
 
 @transaction.atomic
-def listing_open(*, application: LoanApplication, operator: User) -> Listing:
+def listing_open(*, application: LoanApplication, operator: User,
+                 business_date: date | None = None) -> Listing:
     """Publish an approved application; the fundraising window is the rulebook's working days
-    on the Chinese calendar (a year it does not cover yet: weekends only, with a warning)."""
+    from ``business_date`` on the Chinese calendar (a year it does not cover yet: weekends
+    only, with a warning)."""
+    business_date = business_date or business_date_today()
     require_duty(operator, OperatorDuty.APPROVER)
     application = _application_locked(application)
     if application.status != ApplicationStatus.APPROVED:
@@ -382,7 +402,7 @@ def listing_open(*, application: LoanApplication, operator: User) -> Listing:
     days = rulebook_section(book, "fundraising").max_working_days
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
-        closes_on = add_working_days(timezone.localdate(), days,
+        closes_on = add_working_days(business_date, days,
                                      Calendar(application.product.calendar))
     currency = application.product.currency
     owner = f"loan-application:{application.pk}"
@@ -396,7 +416,7 @@ def listing_open(*, application: LoanApplication, operator: User) -> Listing:
         id=_transfer_id("capacity", application.pk), debit_account_id=source.id,
         credit_account_id=capacity.id, amount=application.amount_fen, currency=currency,
         code="listing_capacity", reference=owner)])
-    assert loaded.result in ("ok", "exists"), loaded
+    transfers_require([loaded], what="a listing's capacity")
     listing = Listing.objects.create(
         application=application, amount_fen=application.amount_fen,
         rate_annual=listing_rate(application), opens_at=timezone.now(),
@@ -422,18 +442,22 @@ def listing_funded_fen(listing: Listing) -> int:
 
 
 @transaction.atomic
-def bid_place(*, investor: User, listing: Listing, amount: Decimal,
-              bid_id: uuid.UUID) -> Bid:
+def bid_place(*, investor: User, listing: Listing, amount: Decimal, bid_id: uuid.UUID,
+              business_date: date | None = None) -> Bid:
     """A bid is a linked pair of pending transfers (wallet → escrow, capacity → sink); the
-    ledger refuses one that would overfund the listing. ``bid_id`` is the idempotency key."""
-    existing = Bid.objects.filter(pk=bid_id).first()
-    if existing is not None:
-        return existing
-    # The listing row serialises bids on one listing: the per-investor cap stays exact.
+    ledger refuses one that would overfund the listing. ``bid_id`` is the idempotency key.
+    The bid that fills the listing funds it, as of ``business_date``."""
+    business_date = business_date or business_date_today()
+    # The listing row serialises bids on one listing: the per-investor cap stays exact, and a
+    # second send of the same bid finds the first.
     listing = Listing.objects.select_for_update(of=("self",)).select_related(
         "application__product").get(pk=listing.pk)
     product = listing.application.product
-    if listing.status != ListingStatus.OPEN or timezone.localdate() > listing.closes_on:
+    existing = Bid.objects.filter(pk=bid_id).first()
+    if existing is not None:
+        return sent_before(existing, listing_id=listing.pk, investor_id=investor.pk,
+                           amount_fen=money_to_minor(amount, product.currency))
+    if listing.status != ListingStatus.OPEN or business_date > listing.closes_on:
         raise PuhuiError(errors.LISTING_CLOSED)
     profile = InvestorProfile.objects.filter(user=investor).first()
     if investor.role != Role.INVESTOR or profile is None or (
@@ -467,21 +491,20 @@ def bid_place(*, investor: User, listing: Listing, amount: Decimal,
                     currency=product.currency, code="bid_capacity", pending=True,
                     reference=listing.subject),
     ])
-    if capacity.result == "exceeds_credits":
+    if capacity.result == TransferResult.EXCEEDS_CREDITS:
         remaining = listing.amount_fen - listing_funded_fen(listing)
         if remaining <= 0:
             raise PuhuiError(errors.LISTING_FULLY_FUNDED)
         raise PuhuiError(errors.BID_EXCEEDS_REMAINING, remaining=_money(remaining))
-    if money.result == "exceeds_credits":
+    if money.result == TransferResult.EXCEEDS_CREDITS:
         raise PuhuiError(errors.INSUFFICIENT_FUNDS)
-    if money.result not in ("ok", "exists") or capacity.result not in ("ok", "exists"):
-        raise RuntimeError(f"unexpected ledger answer for bid {bid_id}: {money}, {capacity}")
+    transfers_require([money, capacity], what=f"bid {bid_id}")
     bid = Bid.objects.create(id=bid_id, listing=listing, investor=investor,
                              amount_fen=amount_fen, capacity_transfer_id=capacity_id)
     audit_record(actor=investor, action="bid.placed", subject=listing.subject,
                  bid=str(bid_id), amount_fen=amount_fen)
     if listing_funded_fen(listing) == listing.amount_fen:
-        listing_close(listing=listing)
+        listing_close(listing=listing, business_date=business_date)
     return bid
 
 
@@ -489,6 +512,8 @@ def bid_place(*, investor: User, listing: Listing, amount: Decimal,
 def bid_cancel(*, investor: User, bid: Bid) -> Bid:
     listing = Listing.objects.select_for_update(of=("self",)).get(pk=bid.listing_id)
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
+    if bid.investor_id == investor.pk and bid.status == BidStatus.CANCELLED:
+        return bid  # cancelled already: a second send changes nothing
     if bid.investor_id != investor.pk or bid.status != BidStatus.PENDING or (
         listing.status != ListingStatus.OPEN
     ):
@@ -514,25 +539,23 @@ def _bids_resolve(bids: Sequence[Bid], *, post: bool) -> None:
                         post_pending_transfer=post, void_pending_transfer=not post),
         ]
     for start in range(0, len(events), 8_000):
-        outcomes = transfers_create(events[start : start + 8_000])
-        failed = [o for o in outcomes if o.result not in ("ok", "exists")]
-        if failed:
-            raise RuntimeError(f"bid resolution refused by the ledger: {failed[:3]}")
+        transfers_require(transfers_create(events[start : start + 8_000]),
+                          what="the resolution of bids")
 
 
 # --- closing a listing: fund or release -------------------------------------------------------
 
 
 @transaction.atomic
-def listing_close(*, listing: Listing, today: date | None = None) -> Listing:
-    """Fund a full listing (post bids, take fees, disburse, issue notes and the schedule);
-    when the window has passed, fund what was raised if the product allows partial funding
-    from that share, else release every bid."""
+def listing_close(*, listing: Listing, business_date: date | None = None) -> Listing:
+    """Fund a full listing (post bids, take fees, disburse, issue notes and the schedule, the
+    loan's value date being ``business_date``); when the window has passed, fund what was
+    raised if the product allows partial funding from that share, else release every bid."""
     listing = Listing.objects.select_for_update(of=("self",)).select_related(
         "application__product", "application__enterprise").get(pk=listing.pk)
     if listing.status != ListingStatus.OPEN:
         return listing
-    today = today or timezone.localdate()
+    today = business_date or business_date_today()
     product = listing.application.product
     funded = listing_funded_fen(listing)
     full = funded == listing.amount_fen
@@ -548,7 +571,7 @@ def listing_close(*, listing: Listing, today: date | None = None) -> Listing:
         listing.status = ListingStatus.FUNDED
         listing.funded_fen = funded
         listing.save(update_fields=["status", "funded_fen"])
-        loan = _loan_create(listing, pending, funded)
+        loan = _loan_create(listing, pending, funded, value_date=today)
         exposure_event(application=listing.application, event="converted", loan=loan)
         audit_record(actor=None, action="listing.funded", subject=listing.subject,
                      funded_fen=funded)
@@ -563,11 +586,11 @@ def listing_close(*, listing: Listing, today: date | None = None) -> Listing:
     return listing
 
 
-def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> Loan:
+def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int, *,
+                 value_date: date) -> Loan:
     application = listing.application
     product = application.product
     currency = product.currency
-    value_date = timezone.localdate()
     upfront_fee = int((Decimal(principal_fen) * product.upfront_fee_rate).quantize(
         Decimal(1), rounding=ROUND_HALF_UP))
     fee_per_period = money_quantize(
@@ -632,9 +655,7 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int) -> L
                     reference=f"loan:{loan.pk}")
         for key, credit, amount, code in moves if amount
     ])
-    outcomes = transfers_create(disbursement)
-    if any(o.result not in ("ok", "exists") for o in outcomes):
-        raise RuntimeError(f"disbursement refused by the ledger: {outcomes}")
+    transfers_require(transfers_create(disbursement), what=f"the disbursement of loan {loan.pk}")
     return loan
 
 
@@ -644,6 +665,7 @@ def listings_close_expired(*, business_date: date) -> int:
     expired = Listing.objects.filter(status=ListingStatus.OPEN, closes_on__lt=business_date)
     closed = 0
     for listing in expired.order_by("pk"):
-        if listing_close(listing=listing, today=business_date).status != ListingStatus.OPEN:
+        if listing_close(listing=listing,
+                         business_date=business_date).status != ListingStatus.OPEN:
             closed += 1
     return closed

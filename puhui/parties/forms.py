@@ -11,9 +11,14 @@ from puhui.parties.models import Industry, InvestorKind, Role
 from puhui.rulebook.selectors import rulebook_in_force
 
 
+def error_sentence(error: PuhuiError) -> str:
+    """A service's error as a sentence in the reader's language."""
+    return error.error.render(translation.get_language() or "en", error.facts)
+
+
 def form_error(form: forms.Form, error: PuhuiError) -> None:
-    """Show a service's error on the form, in the reader's language."""
-    form.add_error(None, error.error.render(translation.get_language() or "en", error.facts))
+    """Show a service's error on a (sent) form, in the reader's language."""
+    form.add_error(None, error_sentence(error))
 
 
 class RegisterForm(forms.Form):

@@ -8,7 +8,7 @@ import pytest
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
-from puhui.core.management.commands.demo import DEMO_USERS
+from puhui.devtools.management.commands.demo import DEMO_USERS
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

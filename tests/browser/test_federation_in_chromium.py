@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from puhui.core.management.commands.demo import DEMO_USERS
+from puhui.devtools.management.commands.demo import DEMO_USERS
 from tests.browser.conftest import sign_in
 from tests.processes import ROOT, free_port, wait_for
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from puhui.core.management.commands.demo import DEMO_USERS
+from puhui.devtools.management.commands.demo import DEMO_USERS
 from tests.browser.conftest import ROOT, sign_in
 
 pytestmark = pytest.mark.browser

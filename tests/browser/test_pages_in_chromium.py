@@ -3,7 +3,7 @@ switches the language to Chinese and back."""
 
 import pytest
 
-from puhui.core.management.commands.demo import DEMO_USERS
+from puhui.devtools.management.commands.demo import DEMO_USERS
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser

@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from puhui.core.errors import PuhuiError
+from puhui.core.tests.pages import post_form, request_id_in
 from puhui.custody.adapter import HttpCustodian
 from puhui.custody.models import SubAccount
 from puhui.custody.services import (
@@ -170,15 +171,55 @@ def test_the_wallet_page_deposits_and_withdraws_through_the_bank(bank_url, clien
     settings.PUHUI_CUSTODIAN_URL = bank_url
     investor = admitted_investor()
     client.force_login(investor)
-    client.post("/wallet/", {"action": "deposit", "amount": "1000"})
-    client.post("/wallet/", {"action": "withdraw", "amount": "400"})
+    post_form(client, "/wallet/", "/wallet/deposit/", {"amount": "1000"})
+    post_form(client, "/wallet/", "/wallet/withdraw/", {"amount": "400"})
     page = client.get("/wallet/").content.decode()
     assert "600.00 CNY" in page
-    refused = client.post("/wallet/", {"action": "withdraw", "amount": "601"}).content.decode()
-    assert "You can withdraw at most your available balance of 600.00 CNY" in refused
+    refused = post_form(client, "/wallet/", "/wallet/withdraw/", {"amount": "601"})
+    assert refused.status_code == 400
+    assert ("You can withdraw at most your available balance of 600.00 CNY"
+            in refused.content.decode())
     wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
     assert custodian_balance(HttpCustodian(bank_url, SECRET),
                              sub_account_for(wallet)) == 600 * YUAN
+
+
+@pytest.mark.django_db
+def test_a_wallet_form_sent_twice_moves_the_money_once(bank_url, client, settings):
+    settings.PUHUI_CUSTODIAN_URL = bank_url
+    investor = admitted_investor()
+    client.force_login(investor)
+    wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
+    bank = HttpCustodian(bank_url, SECRET)
+    page = client.get("/wallet/").content.decode()
+    deposit = {"amount": "1000", "request_id": request_id_in(page, "/wallet/deposit/")}
+    for _ in range(2):  # a double click
+        assert client.post("/wallet/deposit/", deposit).status_code == 302
+    wallet.refresh_from_db()
+    assert wallet.balance_posted == 1000 * YUAN
+    assert custodian_balance(bank, sub_account_for(wallet)) == 1000 * YUAN
+
+    page = client.get("/wallet/").content.decode()
+    withdrawal = {"amount": "300", "request_id": request_id_in(page, "/wallet/withdraw/")}
+    for _ in range(2):
+        assert client.post("/wallet/withdraw/", withdrawal).status_code == 302
+    wallet.refresh_from_db()
+    assert wallet.balance_posted == 700 * YUAN
+    assert custodian_balance(bank, sub_account_for(wallet)) == 700 * YUAN
+    transfers = Transfer.objects.count()
+
+    # the same form sent again with another amount (the back button) moves nothing
+    changed = client.post("/wallet/withdraw/", withdrawal | {"amount": "200"})
+    assert changed.status_code == 400
+    assert "already sent with other details (amount)" in changed.content.decode()
+    wallet.refresh_from_db()
+    assert (wallet.balance_posted, Transfer.objects.count()) == (700 * YUAN, transfers)
+    assert custodian_balance(bank, sub_account_for(wallet)) == 700 * YUAN
+    # a form without its id is refused: the page was not rendered by us
+    stale = client.post("/wallet/deposit/", {"amount": "5"})
+    assert stale.status_code == 400
+    assert "This form is out of date" in stale.content.decode()
+    assert Transfer.objects.count() == transfers
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-BOOK = ("from puhui.lending.bench_cob import _book_generate;"
+BOOK = ("from puhui.devtools.bench.cob import _book_generate;"
         "from django.utils import timezone;"
         "_book_generate(3000, timezone.localdate())")
 COB = ("from puhui.lending.cob import cob_run_for_date;"

@@ -205,8 +205,8 @@ def test_an_expired_listing_releases_every_bid_or_funds_partially_when_allowed()
 
     assert listing_close(listing=failing).status == ListingStatus.OPEN  # window still open
     after_window = failing.closes_on + timedelta(days=1)
-    assert listing_close(listing=failing, today=after_window).status == ListingStatus.FAILED
-    funded = listing_close(listing=partial, today=partial.closes_on + timedelta(days=1))
+    assert listing_close(listing=failing, business_date=after_window).status == ListingStatus.FAILED
+    funded = listing_close(listing=partial, business_date=partial.closes_on + timedelta(days=1))
     assert funded.status == ListingStatus.FUNDED
     assert funded.loan.principal_fen == 8_000 * YUAN
     wallet.refresh_from_db()

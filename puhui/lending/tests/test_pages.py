@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from puhui.core.tests.pages import post_form
 from puhui.ledger.models import NormalBalance
 from puhui.ledger.services import NewTransfer, account_create, transfers_create
 from puhui.lending.models import ApplicationStatus, Listing, LoanApplication, LoanStatus
@@ -35,7 +36,7 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     product = product_new(upfront_fee_rate=Decimal(0))
     enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
     borrower = client_for(enterprise.representative)
-    response = borrower.post("/loans/apply/", {
+    response = post_form(borrower, "/loans/apply/", "", {
         "enterprise": enterprise.pk, "product": product.code, "amount": "2000",
         "term_months": "3", "method": "bullet", "purpose_category": "inventory",
         "purpose_description": "tea"})
@@ -50,11 +51,12 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
 
     maker, checker = client_for(user_new(Role.OPERATOR)), client_for(user_new(Role.OPERATOR))
     path = f"/loans/applications/{application.pk}/"
-    maker.post(path, {"note": "licence matches"})
-    refused = maker.post(path, {"decision": "approve", "reasons": ""}).content.decode()
-    assert "cannot also approve" in refused
-    checker.post(path, {"decision": "approve", "reasons": ""})
-    checker.post(path, {"open_listing": "1"})
+    maker.post(path + "review/", {"note": "licence matches"})
+    refused = maker.post(path + "decision/", {"decision": "approve", "reasons": ""})
+    assert refused.status_code == 400
+    assert "cannot also approve" in refused.content.decode()
+    checker.post(path + "decision/", {"decision": "approve", "reasons": ""})
+    checker.post(path + "publish/")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.LISTED
     listing = Listing.objects.get()
@@ -63,9 +65,10 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     market = investor.get("/marketplace/").content.decode()
     assert enterprise.name in market
     assert f"{rate * 100:.2f} %" in market
-    too_small = investor.post(f"/listings/{listing.pk}/", {"amount": "50"}).content.decode()
+    listing_page, bid = f"/listings/{listing.pk}/", f"/listings/{listing.pk}/bid/"
+    too_small = post_form(investor, listing_page, bid, {"amount": "50"}).content.decode()
     assert "The minimum bid is 100.00 CNY" in too_small
-    investor.post(f"/listings/{listing.pk}/", {"amount": "2000"})
+    post_form(investor, listing_page, bid, {"amount": "2000"})
     listing.refresh_from_db()
     assert listing.status == "funded"
     loan = listing.loan
@@ -74,8 +77,9 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     loan_page = borrower.get(f"/loans/{loan.pk}/").content.decode()
     assert 'data-testid="schedule"' in loan_page
     one_fen_over = 2000 + interest + Decimal("0.01")
-    overpay = borrower.post(f"/loans/{loan.pk}/",
-                            {"amount": str(one_fen_over), "mode": "regular"}).content.decode()
+    loan_page, repay = f"/loans/{loan.pk}/", f"/loans/{loan.pk}/repay/"
+    overpay = post_form(borrower, loan_page, repay,
+                        {"amount": str(one_fen_over), "mode": "regular"}).content.decode()
     assert f"At most {2000 + interest:,} CNY can be paid now" in overpay
     bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
                           normal_balance=NormalBalance.DEBIT)
@@ -83,7 +87,7 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
                                   credit_account_id=loan.borrower_account_id,
                                   amount=int(interest * 100),
                                   currency="CNY", code="deposit")])
-    borrower.post(f"/loans/{loan.pk}/", {"amount": f"{2000 + interest}", "mode": "regular"})
+    post_form(borrower, loan_page, repay, {"amount": f"{2000 + interest}", "mode": "regular"})
     loan.refresh_from_db()
     assert loan.status == LoanStatus.CLOSED
     portfolio = investor.get("/investor/portfolio/").content.decode()
@@ -109,17 +113,18 @@ def test_default_and_recovery_through_the_operator_pages():
     first_due = loan.installments.order_by("number").first().due_date
 
     operator = client_for(checker)
-    page = operator.post("/operator/overdue/",
+    page = operator.post("/operator/close-of-business/",
                          {"business_date": (first_due + timedelta(days=95)).isoformat()})
     assert "in default" in page.content.decode()
     loan.refresh_from_db()
     assert loan.status == LoanStatus.DEFAULT
     assert f"#{loan.pk}" in operator.get("/operator/overdue/").content.decode()
 
-    operator.post(f"/loans/{loan.pk}/collection/", {"amount": "1500"})  # the wallet is used
+    post_form(operator, f"/loans/{loan.pk}/", f"/loans/{loan.pk}/recovery/",
+              {"amount": "1500"})  # the wallet is used
     loan.refresh_from_db()
     assert loan.collection.recovered_fen == 1_500_00
-    operator.post(f"/loans/{loan.pk}/collection/", {"write_off": "1"})
+    operator.post(f"/loans/{loan.pk}/write-off/")
     loan.refresh_from_db()
     assert loan.status == LoanStatus.WRITTEN_OFF
     portfolio = client_for(investor).get("/investor/portfolio/").content.decode()

@@ -111,7 +111,8 @@ def test_close_of_business_sends_what_it_queued():
     first = loan.installments.get(number=1)
     out = StringIO()
     call_command("cob", "--date", f"{first.due_date + timedelta(days=1):%Y-%m-%d}", stdout=out)
-    assert "reminders: 1 e-mailed, 0 on the platform only" in out.getvalue()
+    assert ("lending.reminders: Reminders: 1 e-mailed, 0 on the loan's page only"
+            in out.getvalue())
     assert len(mail.outbox) == 1
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from puhui.core.management.commands.demo import DEMO_USERS
+from puhui.devtools.management.commands.demo import DEMO_USERS
 from puhui.parties.models import User
 from puhui.parties.tests.helpers import sign_in
 

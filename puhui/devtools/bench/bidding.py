@@ -15,9 +15,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.core.management.base import CommandParser
 from django.db import connection
 
-from puhui.core.benchserver import free_port, server_start
+from puhui.devtools.bench import Workload
+from puhui.devtools.benchserver import free_port, server_start
+from puhui.devtools.world import investor_with_money, listing_new, product_new
 from puhui.ledger.models import Account, Transfer
 from puhui.lending.models import Bid, BidStatus, Listing
 from puhui.lending.services import listing_funded_fen, wallet_for
@@ -27,13 +30,11 @@ BID_AMOUNTS_YUAN = (100, 200, 500, 1000)
 
 
 def _setup(investors: int) -> tuple[Listing, list[str]]:
-    from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
-
     # The listing asks for less than the investors will offer, so the last bids lose the race.
     amount = investors * 800
     product = product_new(amount_max_fen=max(amount * 100, 1_000_00),
                           per_investor_cap_fen=5_000_00)
-    listing = listing_new(amount=str(amount), product=product, term_months=12)
+    listing = listing_new(amount=Decimal(amount), product=product, term_months=12)
     tokens = []
     for _ in range(investors):
         investor = investor_with_money(10_000_00)
@@ -116,3 +117,21 @@ def bench_bidding(*, investors: int = 200, seed: int = 2026) -> dict[str, Any]:
                                  or accepted_fen == posted_into_escrow == listing.funded_fen),
         "server_errors": answers.get("500", 0),
     }
+
+
+def _arguments(parser: CommandParser) -> None:
+    parser.add_argument("--investors", type=int, default=200)
+
+
+def _lines(report: dict[str, Any]) -> list[str]:
+    return [f"puhui bench bidding — {report['database']}, {report['investors']} investors "
+            f"over HTTP on one listing of {report['listing_amount']} CNY",
+            f"accepted bids/s {report['accepted_bids_per_s']}, latency p50 "
+            f"{report['latency_ms_p50']} ms, p99 {report['latency_ms_p99']} ms, "
+            f"answers {report['answers']}",
+            f"overfunded: {report['overfunded']}; funded = posted bids: "
+            f"{report['funded_equals_posted']}"]
+
+
+WORKLOAD = Workload("bidding", "concurrent investors over HTTP", _arguments,
+                    lambda options: bench_bidding(investors=options["investors"]), _lines)

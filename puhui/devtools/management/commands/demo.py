@@ -1,4 +1,5 @@
-"""``puhui demo``: demo logins for every role and a small ledger to look at. Idempotent."""
+"""``puhui demo``: demo logins for every role and a small ledger to look at, made through the
+services as people would make them. Idempotent."""
 
 import uuid
 from datetime import date
@@ -9,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from puhui.core.errors import PuhuiError
-from puhui.custody.services import bank_mirror, wallet_deposit
+from puhui.custody.services import wallet_deposit
+from puhui.devtools.world import admitted, deposit_on_the_ledger
 from puhui.ledger.models import Account
-from puhui.ledger.services import NewTransfer, transfers_create
 from puhui.lending.models import Bid, Listing, LoanApplication, LoanProduct
 from puhui.lending.services import (
     application_decide,
@@ -22,12 +23,10 @@ from puhui.lending.services import (
     product_create,
     wallet_for,
 )
-from puhui.parties.models import AdmittanceReview, Enterprise, InvestorProfile, Role, User
+from puhui.parties.models import Enterprise, InvestorProfile, Role, User
 from puhui.parties.services import (
     enterprise_submit,
     investor_submit,
-    review_decide,
-    review_mark_reviewed,
     user_create,
 )
 
@@ -119,11 +118,7 @@ class Command(BaseCommand):
                 "or pass --ledger-only.") from None
 
     def _deposit_ledger_only(self, wallet: Account, fen: int, key: uuid.UUID) -> None:
-        [outcome] = transfers_create([NewTransfer(
-            id=key, debit_account_id=bank_mirror().id, credit_account_id=wallet.id,
-            amount=fen, currency="CNY", code="deposit")])
-        if outcome.result not in ("ok", "exists"):
-            raise CommandError(f"demo deposit refused by the ledger: {outcome}")
+        deposit_on_the_ledger(wallet, fen, key)
 
     def _listing_with_bid(self, users: dict[str, User], enterprise: Enterprise,
                           investor: InvestorProfile) -> None:
@@ -160,14 +155,10 @@ class Command(BaseCommand):
         enterprise = Enterprise.objects.filter(representative=users["borrower"]).first()
         if enterprise is None:
             enterprise = enterprise_submit(representative=users["borrower"], **DEMO_ENTERPRISE)
-            self._approve(enterprise.review, users)
+            admitted(enterprise.review, users["operator"], users["checker"])
         profile = InvestorProfile.objects.filter(user=users["investor"]).first()
         if profile is None:
             profile = investor_submit(user=users["investor"], **DEMO_INVESTOR)
-            self._approve(profile.review, users)
+            admitted(profile.review, users["operator"], users["checker"])
         enterprise.refresh_from_db()
         return enterprise, profile
-
-    def _approve(self, review: AdmittanceReview, users: dict[str, User]) -> None:
-        review_mark_reviewed(review=review, reviewer=users["operator"], note="demo data")
-        review_decide(review=review, approver=users["checker"], approve=True, reasons="")

@@ -21,9 +21,11 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
+from django.core.management.base import CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from puhui.devtools.bench import Workload, WorkloadRefused
 from puhui.ledger.services import NewTransfer, accounts_create, transfers_create
 
 ACCOUNTS = 10_000
@@ -180,3 +182,31 @@ _COLUMNS = (
     "id, debit_account_id, credit_account_id, amount, currency, code, kind, linked, "
     "pending_id, timeout_seconds, expires_at, reference, created_at"
 )
+
+
+def _arguments(parser: CommandParser) -> None:
+    parser.add_argument("--transfers", type=int, default=50_000)
+    parser.add_argument("--single", type=int, default=None,
+                        help="transfers in the one-per-commit run (default N/25, ≤ 2,000)")
+
+
+def _run(options: dict[str, Any]) -> dict[str, Any]:
+    if options["transfers"] < 2 * 1_000:
+        raise WorkloadRefused("--transfers must be at least 2,000")
+    return bench_ledger(transfers=options["transfers"], single_transfers=options["single"])
+
+
+def _lines(report: dict[str, Any]) -> list[str]:
+    lines = [f"puhui bench ledger — {report['database']}, {report['accounts']:,} accounts, "
+             f"{report['transfers']:,} transfers",
+             f"{'workload':<10}{'ours/s':>14}{'SQL limit/s':>14}{'ratio':>8}"]
+    for workload in ("batched", "hot", "single"):
+        lines.append(f"{workload:<10}{report[f'transfers_per_s_{workload}']:>14,.0f}"
+                     f"{report[f'sql_limit_per_s_{workload}']:>14,.0f}"
+                     f"{report[f'ratio_{workload}']:>8.2f}")
+    goals = ", ".join(f"{key} ≥ {value}" for key, value in report["goals"].items())
+    lines.append(f"goals ({goals}): {'met' if report['goals_met'] else 'NOT met'}")
+    return lines
+
+
+WORKLOAD = Workload("ledger", "transfers per second", _arguments, _run, _lines)

@@ -14,10 +14,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.core.management.base import CommandParser
 
 from puhui.credit.datasets import sample_path
 from puhui.credit.features import enterprise_features, sba_features
 from puhui.credit.scoring import LoadedModel
+from puhui.credit.selectors import active_model
+from puhui.devtools.bench import Workload, WorkloadRefused
 
 SINGLE_P99_MS_GOAL = 10.0
 BATCH_PER_S_GOAL = 10_000
@@ -74,3 +77,35 @@ def bench_scoring(*, artifact: dict[str, Any], applications: int, singles: int =
         and report[f"batch_per_s_{kind}"] >= BATCH_PER_S_GOAL
         for kind in ("scorecard", "challenger"))
     return report
+
+
+def _arguments(parser: CommandParser) -> None:
+    parser.add_argument("--applications", type=int, default=100_000)
+
+
+def _run(options: dict[str, Any]) -> dict[str, Any]:
+    """In-process, no database writes: the active model's artifact is read, not changed."""
+    model = active_model()
+    if model is None:
+        raise WorkloadRefused("no credit model is active (puhui credit models)")
+    return bench_scoring(artifact=model.artifact, applications=options["applications"])
+
+
+def _lines(report: dict[str, Any]) -> list[str]:
+    lines = [f"puhui bench scoring — model {report['model_version']}, "
+             f"{report['applications']:,} applications in the batch",
+             f"{'model':<12}{'one p50 ms':>12}{'one p99 ms':>12}{'batch/s':>12}"]
+    for kind in ("scorecard", "challenger"):
+        lines.append(f"{kind:<12}{report[f'single_ms_p50_{kind}']:>12.3f}"
+                     f"{report[f'single_ms_p99_{kind}']:>12.3f}"
+                     f"{report[f'batch_per_s_{kind}']:>12,}")
+    lines.append(f"floor (numpy gather of points): {report['floor_per_s']:,}/s; "
+                 f"scorecard at {report['ratio_scorecard_to_floor']} of it")
+    lines.append(f"goals (one p99 < {report['goals']['single_ms_p99']} ms, batch ≥ "
+                 f"{report['goals']['batch_per_s']:,}/s): "
+                 f"{'met' if report['goals_met'] else 'NOT met'}")
+    return lines
+
+
+WORKLOAD = Workload("scoring", "credit scoring: one and in batches", _arguments, _run, _lines,
+                    scratch_database=False)

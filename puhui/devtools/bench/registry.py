@@ -16,9 +16,11 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from puhui.core.benchserver import database_url, free_port, server_start
+from puhui.devtools.bench import Workload
+from puhui.devtools.benchserver import database_url, free_port, server_start
 from puhui.registry.client import RegistryClient, RegistryRefused
 from puhui.registry.models import Member, Subject, TradeLine
 from puhui.registry.services import (
@@ -133,3 +135,27 @@ def bench_registry(*, trade_lines: int, concurrency: int, reports: int) -> dict[
         "report_latency_ms_p99": round(ordered[int(len(ordered) * 0.99) - 1] * 1000, 1),
         "refused": len(failures),
     }
+
+
+def _arguments(parser: CommandParser) -> None:
+    parser.add_argument("--trade-lines", type=int, default=1_000_000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--reports", type=int, default=2_000)
+
+
+def _run(options: dict[str, Any]) -> dict[str, Any]:
+    return bench_registry(trade_lines=options["trade_lines"],
+                          concurrency=options["concurrency"], reports=options["reports"])
+
+
+def _lines(report: dict[str, Any]) -> list[str]:
+    return [f"puhui bench registry — {report['database']}",
+            f"ingestion: {report['trade_lines']:,} trade lines at "
+            f"{report['trade_lines_per_s']:,}/s; plain bulk insert "
+            f"{report['sql_limit_trade_lines_per_s']:,}/s; ratio {report['ratio_ingestion']}",
+            f"reports: {report['reports']:,} at {report['concurrency']} at once, "
+            f"{report['reports_per_s']}/s, p50 {report['report_latency_ms_p50']} ms, "
+            f"p99 {report['report_latency_ms_p99']} ms, refused {report['refused']}"]
+
+
+WORKLOAD = Workload("registry", "trade-line ingestion and reports", _arguments, _run, _lines)
