@@ -26,9 +26,11 @@ run: install
 test: install lint
 	$(BIN)/python scripts/test_passes.py
 
+# Style, types, and the import contracts of .importlinter (the layers of docs/ARCHITECTURE.md).
 lint: install
 	$(BIN)/ruff check puhui tests scripts conftest.py
 	$(BIN)/mypy puhui
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/puhui bench ledger

@@ -9,10 +9,8 @@ import numpy as np
 
 from puhui.credit.metrics import psi_from_shares
 from puhui.credit.models import CreditDecision, CreditModel
+from puhui.credit.ports import LoanOutcomes
 from puhui.credit.scoring import model_loaded
-from puhui.lending.models import Loan, LoanStatus
-
-DEFAULTED = (LoanStatus.DEFAULT, LoanStatus.WRITTEN_OFF)
 
 
 @dataclass(frozen=True)
@@ -51,13 +49,10 @@ class Monitoring:
     months: list[MonthRow]
 
 
-def _application_id(subject: str) -> int:
-    return int(subject.rsplit(":", 1)[1])
-
-
-def model_monitoring(model: CreditModel) -> Monitoring:
-    """Drift, grades against realised defaults and approval rates, counting each application
-    once by its latest decision (one that waited for the shared registry was decided again)."""
+def model_monitoring(model: CreditModel, *, outcomes: LoanOutcomes) -> Monitoring:
+    """Drift, grades against realised defaults (``outcomes``: what became of the loans the
+    decided applications made) and approval rates, counting each application once by its
+    latest decision (one that waited for the shared registry was decided again)."""
     latest = {decision.subject: decision for decision in
               CreditDecision.objects.filter(model_version=model.version).order_by("created_at")}
     decisions = list(latest.values())
@@ -76,29 +71,26 @@ def model_monitoring(model: CreditModel) -> Monitoring:
         shares_recent = [round(float(c) / len(margins), 4) for c in counts]
         drift = round(psi_from_shares(np.asarray(shares_reference),
                                       np.asarray(shares_recent)), 4)
-    loans = {loan.listing.application_id: loan.status for loan in Loan.objects.filter(
-        listing__application_id__in=[_application_id(d.subject) for d in decisions])
-        .select_related("listing")}
+    defaulted_by_subject = outcomes([decision.subject for decision in decisions])
     by_grade: dict[str, list[CreditDecision]] = defaultdict(list)
     for decision in decisions:
         by_grade[decision.grade].append(decision)
     by_month: dict[str, list[bool]] = defaultdict(list)
-    outcomes = {subject: (created_at, passed) for subject, created_at, passed in
-                CreditDecision.objects.order_by("created_at")
-                .values_list("subject", "created_at", "passed")}
-    for created_at, passed in outcomes.values():
+    latest_passed = {subject: (created_at, passed) for subject, created_at, passed in
+                     CreditDecision.objects.order_by("created_at")
+                     .values_list("subject", "created_at", "passed")}
+    for created_at, passed in latest_passed.values():
         by_month[created_at.strftime("%Y-%m")].append(passed)
     grades = []
     for grade, group in sorted(by_grade.items()):
-        statuses = [loans[_application_id(d.subject)] for d in group
-                    if _application_id(d.subject) in loans]
+        made = [defaulted_by_subject[d.subject] for d in group if d.subject in defaulted_by_subject]
         grades.append(GradeRow(
             grade=grade, decisions=len(group),
             pd_expected=(sum((d.pd or Decimal(0) for d in group), Decimal(0)) / len(group))
             .quantize(Decimal("0.0001")),
-            loans=len(statuses), defaulted=sum(status in DEFAULTED for status in statuses)))
-    months = [MonthRow(month, len(outcomes), sum(outcomes))
-              for month, outcomes in sorted(by_month.items())]
+            loans=len(made), defaulted=sum(made)))
+    months = [MonthRow(month, len(passes), sum(passes))
+              for month, passes in sorted(by_month.items())]
     return Monitoring(model=model, scored=len(decisions), psi=drift,
                       shares_reference=shares_reference, shares_recent=shares_recent,
                       grades=grades, months=months)

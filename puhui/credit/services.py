@@ -19,16 +19,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from puhui.audit.services import audit_record
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor, money_shown, money_to_minor
 from puhui.credit import errors
 from puhui.credit.features import enterprise_features
 from puhui.credit.models import CreditDecision, CreditFlag, CreditModel, ModelKind
 from puhui.credit.scoring import LoadedModel, Scored, model_loaded
-from puhui.lending.models import LoanApplication
-from puhui.lending.services import Check, CreditOutcome, outstanding_fen
+from puhui.lending.ports import ApplicationFacts, Check, CreditOutcome, CreditReason, CreditSummary
 from puhui.parties.models import Enterprise, OperatorDuty, User
 from puhui.parties.services import require_duty
+from puhui.registry.ports import (
+    SECTIONS_THE_CREDIT_POLICY_READS,
+    Financing,
+    RegistryReport,
+)
 from puhui.rulebook.schema import CreditGrade, Rulebook
 from puhui.rulebook.selectors import rulebook_section
 
@@ -120,11 +125,12 @@ def _months_since(founded: date, today: date) -> int:
         today.day < founded.day)
 
 
-def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date,
-               registry_report: dict[str, Any] | None = None) -> list[Check]:
+def knock_outs(*, application: ApplicationFacts, rulebook: Rulebook, today: date,
+               registry_report: RegistryReport | None = None) -> list[Check]:
     """The policy rules that refuse before any score, each under its rulebook rule id; with the
     shared registry's report, also what it shows across platforms."""
-    enterprise, currency = application.enterprise, application.product.currency
+    enterprise = Enterprise.objects.get(pk=application.enterprise_id)
+    currency = application.currency
     policy = rulebook_section(rulebook, "credit_policy")
     flags = set(CreditFlag.objects.filter(enterprise=enterprise, lifted_at__isnull=True)
                 .values_list("kind", flat=True))
@@ -136,7 +142,7 @@ def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date,
                         f"size class {enterprise.size_class}"))
     cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.per_platform,
                          currency)
-    after = outstanding_fen(enterprise, excluding=application) + application.amount_fen
+    after = application.outstanding_here_fen + application.amount_fen
     checks.append(Check("borrowing_caps.legal_person.per_platform", after <= cap,
                         f"outstanding after this loan {money_shown(after, currency)}; "
                         f"cap {money_shown(cap, currency)}"))
@@ -150,35 +156,27 @@ def knock_outs(*, application: LoanApplication, rulebook: Rulebook, today: date,
     return checks
 
 
-REPORT_KEYS_READ = ("outstanding_total", "reserved_total", "financings", "negative_records")
-
-
-def _report_fen(amount: str, currency: str) -> int:
-    """An amount of the registry's report (written "100000.00") in minor units."""
-    return money_to_minor(Decimal(amount), currency)
-
-
-def _taken_across_platforms(report: dict[str, Any], currency: str) -> int:
+def _taken_across_platforms(report: RegistryReport, currency: str) -> int:
     """What the registry reports outstanding at every member plus what listings anywhere have
     reserved: the part of the cross-platform cap already taken."""
-    return (_report_fen(report["outstanding_total"], currency)
-            + _report_fen(report["reserved_total"], currency))
+    return (money_to_minor(report.outstanding_total or Decimal(0), currency)
+            + money_to_minor(report.reserved_total or Decimal(0), currency))
 
 
-def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
-                         report: dict[str, Any]) -> list[Check]:
+def _registry_knock_outs(application: ApplicationFacts, rulebook: Rulebook,
+                         report: RegistryReport) -> list[Check]:
     """The cap across platforms, negative records and amounts past due anywhere, read from the
     registry's report; a report without what they read refuses rather than passes."""
-    missing = [key for key in REPORT_KEYS_READ if key not in report]
+    missing = report.sections_missing(SECTIONS_THE_CREDIT_POLICY_READS)
     if missing:
         return [Check("credit_information.report_sections", False,
                       f"the registry's report leaves out {', '.join(missing)}, "
                       "which the credit policy reads")]
-    policy, currency = rulebook_section(rulebook, "credit_policy"), application.product.currency
+    policy, currency = rulebook_section(rulebook, "credit_policy"), application.currency
     cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.all_platforms,
                          currency)
-    outstanding = _report_fen(report["outstanding_total"], currency)
-    reserved = _report_fen(report["reserved_total"], currency)
+    outstanding = money_to_minor(report.outstanding_total or Decimal(0), currency)
+    reserved = money_to_minor(report.reserved_total or Decimal(0), currency)
     left = max(cap - outstanding - reserved, 0)
     checks = [Check("borrowing_caps.legal_person.all_platforms", application.amount_fen <= left,
                     f"across platforms {money_shown(outstanding, currency)} outstanding and "
@@ -187,14 +185,14 @@ def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
                     f"{money_shown(cap, currency)}; this application asks "
                     f"{money_shown(application.amount_fen, currency)}")]
     for kind in policy.knock_out_negative_records:
-        found = [record for record in report["negative_records"] if record["kind"] == kind]
+        found = [record for record in report.negative_records or [] if record.kind == kind]
         checks.append(Check(
             f"credit_policy.knock_out_negative_records.{kind}", not found,
-            "; ".join(f"reported {record['reported_on']}"
-                      + (" (disputed by the subject)" if record["disputed"] else "")
+            "; ".join(f"reported {record.reported_on.isoformat()}"
+                      + (" (disputed by the subject)" if record.disputed else "")
                       for record in found) or "none on record"))
     if policy.knock_out_past_due:
-        late = [line for line in report["financings"] if _report_fen(line["past_due"], currency)]
+        late = [line for line in report.financings or [] if line.past_due > 0]
         checks.append(Check(
             "credit_policy.knock_out_past_due", not late,
             "; ".join(_past_due_shown(line, currency) for line in late)
@@ -202,10 +200,11 @@ def _registry_knock_outs(application: LoanApplication, rulebook: Rulebook,
     return checks
 
 
-def _past_due_shown(line: dict[str, Any], currency: str) -> str:
-    lender = "this platform" if line["lender"] == "you" else line["lender"]
-    since = f" since {line['first_delinquency_on']}" if line["first_delinquency_on"] else ""
-    return (f"{money_shown(_report_fen(line['past_due'], currency), currency)} "
+def _past_due_shown(line: Financing, currency: str) -> str:
+    lender = "this platform" if line.lender == "you" else line.lender
+    since = (f" since {line.first_delinquency_on.isoformat()}" if line.first_delinquency_on
+             else "")
+    return (f"{money_shown(money_to_minor(line.past_due, currency), currency)} "
             f"past due to {lender}{since}")
 
 
@@ -248,24 +247,27 @@ def limit_for(*, enterprise: Enterprise, grade: CreditGrade, rulebook: Rulebook,
     return Limit(max(0, fen), bound)
 
 
-def _reasons_json(scored: Scored) -> list[dict[str, Any]]:
-    return [reason.__dict__ for reason in scored.reasons]
+def _reasons(scored: Scored) -> tuple[CreditReason, ...]:
+    return tuple(CreditReason(**reason.__dict__) for reason in scored.reasons)
 
 
-def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook,
-                    registry_report: dict[str, Any] | None = None) -> CreditOutcome:
+def credit_evaluate(*, application: ApplicationFacts, rulebook: Rulebook,
+                    registry_report: RegistryReport | None = None,
+                    business_date: date | None = None) -> CreditOutcome:
     """The evaluator lending calls: knock-outs (with the shared registry's report when there is
     one), score, grade, price, limit, reason codes; the decision is recorded (with the model
     version and the report it read) whatever it is."""
-    enterprise, currency = application.enterprise, application.product.currency
-    today = timezone.localdate()
+    enterprise = Enterprise.objects.get(pk=application.enterprise_id)
+    currency = application.currency
+    today = business_date or business_date_today()
     checks = knock_outs(application=application, rulebook=rulebook, today=today,
                         registry_report=registry_report)
-    summary: dict[str, Any] = {}
+    summary: CreditSummary | None = None
     decision = CreditDecision(subject=application.subject, enterprise=enterprise,
                               amount_fen=application.amount_fen, passed=False,
                               knock_outs=[c.__dict__ for c in checks],
-                              registry_report=registry_report or {})
+                              registry_report=registry_report.as_json() if registry_report
+                              else {})
     active = model_active()
     if not all(check.passed for check in checks):
         pass  # knocked out: no score is needed or shown
@@ -286,8 +288,8 @@ def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook,
         rate = price_for(grade, rulebook)
         limit = limit_for(
             enterprise=enterprise, grade=grade, rulebook=rulebook,
-            amount_max_fen=application.product.amount_max_fen, currency=currency,
-            outstanding=outstanding_fen(enterprise, excluding=application),
+            amount_max_fen=application.product_amount_max_fen, currency=currency,
+            outstanding=application.outstanding_here_fen,
             taken_across_platforms=None if registry_report is None
             else _taken_across_platforms(registry_report, currency))
         checks.append(Check(f"credit_policy.grades.{grade.id}", grade.approve,
@@ -299,11 +301,11 @@ def credit_evaluate(*, application: LoanApplication, rulebook: Rulebook,
         decision.model_version, decision.model_kind = row.version, row.decides
         decision.score, decision.grade, decision.pd = scored.score, grade.id, pd_
         decision.rate_annual, decision.limit_fen = rate, limit.fen
-        decision.reasons, decision.features = _reasons_json(scored), features
-        summary = {"model_version": row.version, "model_kind": row.decides,
-                   "score": scored.score, "grade": grade.id, "pd": str(pd_),
-                   "rate_annual": str(rate), "limit_fen": limit.fen,
-                   "reasons": _reasons_json(scored)}
+        summary = CreditSummary(model_version=row.version, model_kind=row.decides,
+                                score=scored.score, grade=grade.id, pd=pd_, rate_annual=rate,
+                                limit_fen=limit.fen, reasons=_reasons(scored))
+        decision.reasons = summary.as_json()["reasons"]
+        decision.features = features
     decision.passed = all(check.passed for check in checks)
     decision.save()
     return CreditOutcome(checks=checks, summary=summary)

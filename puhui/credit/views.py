@@ -13,6 +13,7 @@ from puhui.credit import selectors
 from puhui.credit.forms import ActivateForm, FlagForm
 from puhui.credit.models import CreditFlag, CreditModel
 from puhui.credit.services import flag_record, model_activate
+from puhui.operations.credit_monitoring import credit_monitoring
 from puhui.parties.models import Enterprise, Role, User
 
 
@@ -46,7 +47,7 @@ def credit_models(request: HttpRequest) -> HttpResponse:
     active = CreditModel.objects.filter(active=True).first()
     return render(request, "credit/models.html", {
         "models": selectors.models_listed(),
-        "monitoring": selectors.model_monitoring(active) if active else None,
+        "monitoring": credit_monitoring(active) if active else None,
         "activate_form": ActivateForm(),
         "can_act": user.role == Role.OPERATOR,
         "flash": request.session.pop("puhui_flash", ""),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puhui.lending.models import CobRun, Loan, LoanStatus
+from puhui.lending.ports import ExposureChange
 from puhui.lending.services import exposure_event
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 
@@ -61,8 +62,8 @@ def _status_changes_tell(loan_ids: list[int], business_date: date) -> None:
         return
     for loan in Loan.objects.filter(pk__in=loan_ids).select_related(
             "listing__application__enterprise").order_by("pk"):
-        exposure_event(application=loan.listing.application, event="changed", loan=loan,
-                       on=business_date)
+        exposure_event(application=loan.listing.application, change=ExposureChange.CHANGED,
+                       loan=loan, on=business_date)
 
 
 def cob_run_for_date(*, business_date: date, partition: int = 0,

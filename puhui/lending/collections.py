@@ -20,6 +20,7 @@ from puhui.lending.models import (
     Note,
     Recovery,
 )
+from puhui.lending.ports import ExposureChange
 from puhui.lending.repayments import ledger_move, notes_pay
 from puhui.lending.services import exposure_event
 from puhui.parties.models import OperatorDuty, User
@@ -73,7 +74,8 @@ def recovery_record(*, operator: User, loan: Loan, amount: Decimal, recovery_id:
                             recorded_by=operator)
     audit_record(actor=operator, action="loan.recovery", subject=f"loan:{loan.pk}",
                  amount_fen=amount_fen)
-    exposure_event(application=loan.listing.application, event="changed", loan=loan)
+    exposure_event(application=loan.listing.application, change=ExposureChange.CHANGED,
+                   loan=loan)
     return case
 
 
@@ -97,5 +99,6 @@ def loan_write_off(*, operator: User, loan: Loan,
     loan.save(update_fields=["status"])
     audit_record(actor=operator, action="loan.written_off", subject=f"loan:{loan.pk}",
                  written_off_fen=case.written_off_fen)
-    exposure_event(application=loan.listing.application, event="changed", loan=loan)
+    exposure_event(application=loan.listing.application, change=ExposureChange.CHANGED,
+                   loan=loan)
     return case

@@ -23,6 +23,7 @@ from puhui.ledger.errors import TransferResult
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
 from puhui.lending import errors
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
+from puhui.lending.ports import ExposureChange
 from puhui.lending.services import (
     _transfer_id,
     exposure_event,
@@ -153,7 +154,7 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     )
     audit_record(actor=user, action="loan.repaid", subject=f"loan:{loan.pk}",
                  amount_fen=amount_fen, kind=repayment.kind)
-    exposure_event(application=application, event="changed", loan=loan)
+    exposure_event(application=application, change=ExposureChange.CHANGED, loan=loan)
     return repayment
 
 
@@ -226,7 +227,8 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     )
     audit_record(actor=user, action="loan.prepaid_in_part", subject=f"loan:{loan.pk}",
                  principal_fen=principal_fen, shorten_term=shorten_term)
-    exposure_event(application=loan.listing.application, event="changed", loan=loan)
+    exposure_event(application=loan.listing.application, change=ExposureChange.CHANGED,
+                   loan=loan)
     return repayment
 
 

@@ -1,5 +1,6 @@
 """Reads for lending, with object-level permissions."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +23,7 @@ from puhui.lending.models import (
     LoanStatus,
     Note,
 )
+from puhui.lending.ports import LoanFacts
 from puhui.lending.schedules import xirr
 from puhui.parties.models import Role, User
 
@@ -154,3 +156,40 @@ def portfolio_of(*, user: User, today: date | None = None) -> Portfolio:
         written_off_fen=sum(n.written_off_fen for n in notes),
         xirr=xirr(flows),
     )
+
+
+def loan_facts(loan: Loan, *, as_of: date) -> LoanFacts:
+    """The loan as its books show it on ``as_of``, for the shared registry's trade line."""
+    installments = list(loan.installments.order_by("number"))
+    unsettled = [i for i in installments if not i.settled]
+    late = [i for i in unsettled if i.due_date <= as_of]
+    upcoming = next((i for i in unsettled if i.due_date > as_of), None)
+    delinquent = [i.due_date for i in late if i.days_past_due > 0]
+    return LoanFacts(
+        loan_id=loan.pk, enterprise_uscc=loan.listing.application.enterprise.uscc,
+        value_date=loan.value_date, principal_fen=loan.principal_fen,
+        outstanding_principal_fen=sum(i.owed("principal") for i in installments),
+        scheduled_payment_fen=sum(upcoming.owed(part) for part in ("principal", "interest",
+                                                                   "fee")) if upcoming else 0,
+        past_due_fen=sum(i.owed(part) for i in late
+                         for part in ("principal", "interest", "fee", "penalty")),
+        status=loan.status, days_past_due=max((i.days_past_due for i in late), default=0),
+        first_delinquency_on=min(delinquent) if delinquent else None, as_of=as_of)
+
+
+def loans_facts(*, as_of: date) -> Iterator[LoanFacts]:
+    """Every loan's facts on ``as_of`` (the registry's monthly batch)."""
+    loans = Loan.objects.select_related("listing__application__enterprise").order_by("pk")
+    for loan in loans.iterator(chunk_size=1000):
+        yield loan_facts(loan, as_of=as_of)
+
+
+def loans_defaulted(subjects: list[str]) -> dict[str, bool]:
+    """``credit.ports.LoanOutcomes``: of these applications, those that became loans, and
+    whether each loan defaulted (in default or written off)."""
+    ids = [int(subject.rsplit(":", 1)[1]) for subject in subjects]
+    loans = Loan.objects.filter(listing__application_id__in=ids).values_list(
+        "listing__application_id", "status")
+    return {f"loan-application:{application_id}": status in (LoanStatus.DEFAULT,
+                                                             LoanStatus.WRITTEN_OFF)
+            for application_id, status in loans}

@@ -9,10 +9,10 @@ through ``ledger.services.transfers_create``.
 import uuid
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -55,7 +55,20 @@ from puhui.lending.models import (
     Note,
     RepaymentMethod,
 )
+from puhui.lending.ports import (
+    ApplicationFacts,
+    Check,
+    CreditEvaluator,
+    CreditOutcome,
+    CreditSummary,
+    ExposureChange,
+    ExposureEvent,
+    ExposureEventReceiver,
+    RegistryAnswer,
+    RegistryStep,
+)
 from puhui.lending.schedules import schedule_all_in_rate, schedule_build
+from puhui.lending.selectors import loan_facts
 from puhui.parties.models import Enterprise, InvestorProfile, OperatorDuty, ReviewStatus, Role, User
 from puhui.parties.services import checker_may_decide, require_duty
 from puhui.rulebook.schema import Rulebook
@@ -118,65 +131,40 @@ def product_create(**fields: Any) -> LoanProduct:
 # --- pre-approval checks ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Check:
-    rule_id: str
-    passed: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class CreditOutcome:
-    checks: list[Check]
-    summary: dict[str, Any]  # grade, pd, rate_annual, limit_fen, score, reasons, model_version
-
-
-class CreditEvaluator(Protocol):
-    """``PUHUI_CREDIT_EVALUATOR``: knock-outs and the credit decision for a new application,
-    given the shared registry's report when there is one
-    (``puhui.credit.services.credit_evaluate``)."""
-
-    def __call__(self, *, application: LoanApplication, rulebook: Rulebook,
-                 registry_report: dict[str, Any] | None) -> CreditOutcome: ...
-
-
-@dataclass(frozen=True)
-class RegistryAnswer:
-    checks: list[Check]
-    report: dict[str, Any] | None = None  # None: no registry, or it could not be asked
-    unreachable: bool = False  # the registry could not be asked: the application waits
-
-
-class RegistryStep(Protocol):
-    """``PUHUI_REGISTRY_REPORT`` (the subject's consent and the report across platforms, before
-    the credit decision) and ``PUHUI_EXPOSURE_RESERVE`` (headroom under the cross-platform cap
-    reserved for the amount, once every other check passed): ``report_for_application`` and
-    ``headroom_reserve`` in ``puhui.registry.client`` when a shared registry is configured."""
-
-    def __call__(self, *, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer: ...
-
-
-def registry_report_none(*, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer:
+def registry_report_none(*, application: ApplicationFacts, rulebook: Rulebook) -> RegistryAnswer:
     """Without a shared registry the cross-platform check says so on every application."""
     return RegistryAnswer([Check(
         "borrowing_caps.legal_person.all_platforms", True,
         "no shared credit registry is configured: checked on this platform only")])
 
 
-def headroom_reserve_none(*, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer:
+def headroom_reserve_none(*, application: ApplicationFacts,
+                          rulebook: Rulebook) -> RegistryAnswer:
     """Without a shared registry there is no headroom to reserve elsewhere."""
     return RegistryAnswer([])
 
 
-def exposure_event(*, application: LoanApplication, event: str, loan: Loan | None = None,
-                   on: date | None = None) -> None:
-    """Tell the shared registry what became of an application's reservation — ``released``
-    (rejected, listing failed, refused after waiting) or ``converted`` (the loan was made) — or
-    that its loan ``changed`` (as of ``on``, the business date; today by default).
+def application_facts(application: LoanApplication) -> ApplicationFacts:
+    """The application as other apps judge it (``lending.ports``)."""
+    return ApplicationFacts(
+        subject=application.subject, enterprise_id=application.enterprise_id,
+        enterprise_uscc=application.enterprise.uscc, amount_fen=application.amount_fen,
+        currency=application.product.currency, term_months=application.term_months,
+        product_amount_max_fen=application.product.amount_max_fen,
+        outstanding_here_fen=outstanding_fen(application.enterprise, excluding=application))
+
+
+def exposure_event(*, application: LoanApplication, change: ExposureChange,
+                   loan: Loan | None = None, on: date | None = None) -> None:
+    """Tell the shared registry what became of an application's reservation (released,
+    converted into the loan) or that its loan changed, as of ``on`` (the business date).
     ``PUHUI_EXPOSURE_EVENTS`` names the receiver; without a registry there is none."""
     path = getattr(settings, "PUHUI_EXPOSURE_EVENTS", "")
-    if path:
-        import_string(path)(application=application, event=event, loan=loan, on=on)
+    if not path:
+        return
+    facts = None if loan is None else loan_facts(loan, as_of=on or business_date_today())
+    receiver: ExposureEventReceiver = import_string(path)
+    receiver(ExposureEvent(change, application.subject, facts))
 
 
 def _plugin(setting: str, default: Callable[..., Any] | None = None) -> Callable[..., Any]:
@@ -281,27 +269,28 @@ def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
     checks = [Check("admittance.approved",
                     application.enterprise.status == ReviewStatus.APPROVED,
                     f"enterprise admittance: {application.enterprise.status}")]
+    facts = application_facts(application)
     registry = RegistryAnswer([])
     if checks[0].passed:
-        registry = _plugin("PUHUI_REGISTRY_REPORT", registry_report_none)(
-            application=application, rulebook=book)
+        report_step: RegistryStep = _plugin("PUHUI_REGISTRY_REPORT", registry_report_none)
+        registry = report_step(application=facts, rulebook=book)
         checks += registry.checks
-    credit = CreditOutcome([], {})
+    credit = CreditOutcome([])
     if not registry.unreachable:
-        credit = _plugin("PUHUI_CREDIT_EVALUATOR")(application=application, rulebook=book,
-                                                   registry_report=registry.report)
+        evaluate: CreditEvaluator = _plugin("PUHUI_CREDIT_EVALUATOR")
+        credit = evaluate(application=facts, rulebook=book, registry_report=registry.report)
         checks += credit.checks
     reserved = RegistryAnswer([])
     if all(check.passed for check in checks):
-        reserved = _plugin("PUHUI_EXPOSURE_RESERVE", headroom_reserve_none)(
-            application=application, rulebook=book)
+        reserve: RegistryStep = _plugin("PUHUI_EXPOSURE_RESERVE", headroom_reserve_none)
+        reserved = reserve(application=facts, rulebook=book)
         checks += reserved.checks
     failed = [check for check in checks if not check.passed]
     unanswered = [check for answer in (registry, reserved) if answer.unreachable
                   for check in answer.checks]
     application.checks = [asdict(check) for check in checks]
-    application.credit = credit.summary
-    application.registry_report = registry.report or {}
+    application.credit = credit.summary.as_json() if credit.summary else {}
+    application.registry_report = registry.report.as_json() if registry.report else {}
     application.status = (
         ApplicationStatus.SUBMITTED if not failed else
         ApplicationStatus.WAITING if all(check in unanswered for check in failed) else
@@ -330,7 +319,7 @@ def applications_recheck_waiting() -> dict[str, int]:
         _application_evaluate(application, book)
         if application.status == ApplicationStatus.REFUSED:
             # a reservation whose answer was lost on the way may be held: free it
-            exposure_event(application=application, event="released")
+            exposure_event(application=application, change=ExposureChange.RELEASED)
         counts[application.status] += 1
     return counts
 
@@ -370,7 +359,7 @@ def application_decide(*, application: LoanApplication, approver: User, approve:
     application.decision_reasons = reasons
     application.save(update_fields=["status", "approver", "decision_reasons"])
     if not approve:
-        exposure_event(application=application, event="released")
+        exposure_event(application=application, change=ExposureChange.RELEASED)
     audit_record(actor=approver, action=f"loan_application.{application.status}",
                  subject=application.subject, reasons=reasons)
     return application
@@ -382,8 +371,8 @@ def application_decide(*, application: LoanApplication, approver: User, approve:
 def listing_rate(application: LoanApplication) -> Decimal:
     """The credit decision's price when there is one (it is never above the rulebook's ceiling),
     otherwise the product's rate."""
-    priced = application.credit.get("rate_annual")
-    return Decimal(priced) if priced else application.product.rate_annual
+    priced = CreditSummary.from_json(application.credit)
+    return priced.rate_annual if priced else application.product.rate_annual
 
 
 @transaction.atomic
@@ -572,7 +561,8 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
         listing.funded_fen = funded
         listing.save(update_fields=["status", "funded_fen"])
         loan = _loan_create(listing, pending, funded, value_date=today)
-        exposure_event(application=listing.application, event="converted", loan=loan)
+        exposure_event(application=listing.application, change=ExposureChange.CONVERTED,
+                       loan=loan, on=today)
         audit_record(actor=None, action="listing.funded", subject=listing.subject,
                      funded_fen=funded)
     else:
@@ -580,7 +570,7 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
         Bid.objects.filter(pk__in=[b.pk for b in pending]).update(status=BidStatus.RELEASED)
         listing.status = ListingStatus.FAILED
         listing.save(update_fields=["status"])
-        exposure_event(application=listing.application, event="released")
+        exposure_event(application=listing.application, change=ExposureChange.RELEASED)
         audit_record(actor=None, action="listing.failed", subject=listing.subject,
                      funded_fen=funded)
     return listing

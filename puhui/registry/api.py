@@ -22,6 +22,7 @@ from puhui.core.money import money_to_minor
 from puhui.core.signing import signature_matches, timestamp_stale
 from puhui.registry import errors, services
 from puhui.registry.models import Member, RequestNonce
+from puhui.registry.ports import RegistryReport, SubjectReport
 
 
 class SignedByMember:
@@ -148,8 +149,9 @@ def consent_create(request: HttpRequest, payload: ConsentIn) -> Status[ConsentOu
                                   expires_at=consent.expires_at))
 
 
-@router.post("/reports", response=dict[str, Any], summary="A subject's report (needs consent)")
-def report(request: HttpRequest, payload: ReportIn) -> dict[str, Any]:
+@router.post("/reports", response=RegistryReport, exclude_none=True,
+             summary="A subject's report (needs consent)")
+def report(request: HttpRequest, payload: ReportIn) -> RegistryReport:
     return services.report_request(member=_member(request), subject_kind=payload.subject_kind,
                                    subject_id=payload.subject_id, purpose=payload.purpose,
                                    consent_id=payload.consent_id)
@@ -210,9 +212,9 @@ def dispute_answer(request: HttpRequest, dispute_id: int,
             if dispute.answered_on else None, "upheld": dispute.upheld}
 
 
-@router.post("/subject/report", response=dict[str, Any],
+@router.post("/subject/report", response=SubjectReport, exclude_none=True,
              summary="The subject's own report, who looked, and their disputes")
-def subject_report(request: HttpRequest, payload: SubjectRequestIn) -> dict[str, Any]:
+def subject_report(request: HttpRequest, payload: SubjectRequestIn) -> SubjectReport:
     return services.subject_request(member=_member(request), subject_kind=payload.subject_kind,
                                     subject_id=payload.subject_id,
                                     consent_id=payload.consent_id)

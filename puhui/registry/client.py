@@ -14,18 +14,27 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from pydantic import ValidationError
 
 from puhui.core.money import money_from_minor, money_shown
 from puhui.core.signing import signature
-from puhui.lending.models import Loan, LoanApplication, LoanStatus
-from puhui.lending.services import Check, RegistryAnswer
+from puhui.lending.ports import (
+    ApplicationFacts,
+    Check,
+    ExposureChange,
+    ExposureEvent,
+    LoanFacts,
+    RegistryAnswer,
+)
 from puhui.registry.models import OutboxMessage
+from puhui.registry.ports import RegistryReport
 from puhui.registry.services import consent_signature
 from puhui.rulebook.schema import Rulebook
 from puhui.rulebook.selectors import rulebook_section
@@ -101,19 +110,18 @@ def _registry_unreachable(error: RegistryUnavailable) -> RegistryAnswer:
         unreachable=True)
 
 
-def report_for_application(*, application: LoanApplication,
+def report_for_application(*, application: ApplicationFacts,
                            rulebook: Rulebook) -> RegistryAnswer:
     """``PUHUI_REGISTRY_REPORT``: the subject's consent (the borrower applied, which the
     platform records as consent to a loan-application inquiry) and the report across platforms,
     which the credit engine reads."""
-    enterprise = application.enterprise
     client = registry_client()
-    subject = {"subject_kind": "enterprise", "subject_id": enterprise.uscc}
+    subject = {"subject_kind": "enterprise", "subject_id": application.enterprise_uscc}
     consent_id = f"{application.subject}:consent"
     try:
         client.consent_give(
             consent_id=consent_id, purpose="loan_application", subject_kind="enterprise",
-            subject_id=enterprise.uscc,
+            subject_id=application.enterprise_uscc,
             days=rulebook_section(rulebook, "credit_information").consent_valid_days)
         report = client.call("POST", "/reports", subject | {
             "purpose": "loan_application", "consent_id": consent_id})
@@ -122,16 +130,21 @@ def report_for_application(*, application: LoanApplication,
     except RegistryRefused as refused:
         return RegistryAnswer([Check("credit_information.report", False,
                                      f"shared credit registry: {refused.message_en}")])
-    return RegistryAnswer([], report)
+    try:
+        return RegistryAnswer([], RegistryReport.model_validate(report))
+    except ValidationError as wrong:
+        return RegistryAnswer([Check("credit_information.report", False,
+                                     "the shared credit registry's answer is not a report: "
+                                     f"{wrong.errors()[0]['loc']} {wrong.errors()[0]['msg']}")])
 
 
-def headroom_reserve(*, application: LoanApplication, rulebook: Rulebook) -> RegistryAnswer:
+def headroom_reserve(*, application: ApplicationFacts, rulebook: Rulebook) -> RegistryAnswer:
     """``PUHUI_EXPOSURE_RESERVE``: headroom under the cross-platform cap reserved for this
     application's amount — the registry decides one reservation at a time per subject, so two
     platforms cannot lend against the same headroom."""
     try:
         registry_client().call("POST", "/reservations", {
-            "subject_kind": "enterprise", "subject_id": application.enterprise.uscc,
+            "subject_kind": "enterprise", "subject_id": application.enterprise_uscc,
             "reference": application.subject,
             "amount": str(money_from_minor(application.amount_fen, "CNY"))})
     except RegistryUnavailable as error:
@@ -146,75 +159,65 @@ def headroom_reserve(*, application: LoanApplication, rulebook: Rulebook) -> Reg
 # --- what a member tells the registry after the application ------------------------------------
 
 
-def registry_event(*, application: LoanApplication, event: str, loan: Loan | None,
-                   on: date | None = None) -> None:
+def registry_event(event: ExposureEvent) -> None:
     """``PUHUI_EXPOSURE_EVENTS``: queue the reservation's release, or its conversion into the
-    loan's trade line, in the current transaction; send after commit."""
-    reference = application.subject  # "loan-application:42": safe in a path as it is
-    if event == "released":
+    loan's trade line, or the loan's change, in the current transaction; send after commit."""
+    reference = event.application_subject  # "loan-application:42": safe in a path as it is
+    if event.change == ExposureChange.RELEASED:
         OutboxMessage.objects.create(method="POST", path=f"/reservations/{reference}/release",
                                      body={})
-    elif event == "converted" and loan is not None:
+    elif event.change == ExposureChange.CONVERTED and event.loan is not None:
         OutboxMessage.objects.create(method="POST", path=f"/reservations/{reference}/convert",
-                                     body=loan_trade_line(loan, event="opened"))
-    elif event == "changed" and loan is not None:
+                                     body=trade_line(event.loan, event="opened"))
+    elif event.change == ExposureChange.CHANGED and event.loan is not None:
         OutboxMessage.objects.create(method="POST", path="/trade-lines", body={
-            "records": [loan_trade_line(loan, event="changed", as_of=on)]})
+            "records": [trade_line(event.loan, event="changed")]})
     else:
-        raise ValueError(f"unknown exposure event {event!r}")
+        raise ValueError(f"an exposure event {event.change!r} needs its loan")
     transaction.on_commit(outbox_send)
 
 
-def _history_code(loan: Loan, days_past_due: int) -> str:
+def _history_code(loan: LoanFacts) -> str:
     """This month's code of the PBOC-like payment history: C settled, G written off, N current,
     1–7 by 30-day bucket of days past due."""
-    if loan.status == LoanStatus.CLOSED:
+    if loan.status == "closed":
         return "C"
-    if loan.status == LoanStatus.WRITTEN_OFF:
+    if loan.status == "written_off":
         return "G"
-    return "N" if days_past_due <= 0 else str(min((days_past_due - 1) // 30 + 1, 7))
+    days = loan.days_past_due
+    return "N" if days <= 0 else str(min((days - 1) // 30 + 1, 7))
 
 
-def loan_trade_line(loan: Loan, *, event: str, as_of: date | None = None) -> dict[str, Any]:
-    """The loan as a trade-line record, from the platform's books on ``as_of`` (today). Its
-    payment history is this month's code; the registry keeps the 24-month window."""
-    as_of = as_of or timezone.localdate()
-    installments = list(loan.installments.order_by("number"))
-    unsettled = [i for i in installments if not i.settled]
-    late = [i for i in unsettled if i.due_date <= as_of]
-    upcoming = next((i for i in unsettled if i.due_date > as_of), None)
-    outstanding = sum(i.owed("principal") for i in installments)
-    status = {LoanStatus.CLOSED: "closed", LoanStatus.WRITTEN_OFF: "written_off",
-              LoanStatus.DEFAULT: "default"}.get(loan.status, "open")  # type: ignore[call-overload]
-    dpd = max((i.days_past_due for i in late), default=0)
-    delinquent = [i.due_date for i in late if i.days_past_due > 0]
-    event_id = {"opened": f"loan:{loan.pk}:opened",
-                "monthly": f"loan:{loan.pk}:monthly:{as_of:%Y-%m}"}.get(
-        event, f"loan:{loan.pk}:{event}:{uuid.uuid4()}")
+def trade_line(loan: LoanFacts, *, event: str) -> dict[str, Any]:
+    """The loan as a trade-line record of the registry's API. Its payment history is this
+    month's code; the registry keeps the 24-month window."""
+    status = {"closed": "closed", "written_off": "written_off",
+              "default": "default"}.get(loan.status, "open")
+    event_id = {"opened": f"loan:{loan.loan_id}:opened",
+                "monthly": f"loan:{loan.loan_id}:monthly:{loan.as_of:%Y-%m}"}.get(
+        event, f"loan:{loan.loan_id}:{event}:{uuid.uuid4()}")
     yuan = lambda fen: str(money_from_minor(fen, "CNY"))  # noqa: E731
-    application = loan.listing.application
+    settled = status in ("closed", "written_off")
     return {
         "event_id": event_id,
         "event": "opened" if event == "opened" else "monthly" if event == "monthly" else "paid",
-        "subject_kind": "enterprise", "subject_id": application.enterprise.uscc,
-        "account_number": f"loan:{loan.pk}", "product_type": "loan",
+        "subject_kind": "enterprise", "subject_id": loan.enterprise_uscc,
+        "account_number": f"loan:{loan.loan_id}", "product_type": "loan",
         "opened_on": loan.value_date.isoformat(), "amount": yuan(loan.principal_fen),
-        "balance": yuan(0 if status in ("closed", "written_off") else outstanding),
-        "scheduled_payment": yuan(sum(upcoming.owed(p) for p in ("principal", "interest", "fee"))
-                                  if upcoming else 0),
-        "past_due": yuan(sum(i.owed(p) for i in late
-                             for p in ("principal", "interest", "fee", "penalty"))),
-        "status": status, "payment_history": _history_code(loan, dpd),
-        "first_delinquency_on": min(delinquent).isoformat() if delinquent else None,
-        "as_of": as_of.isoformat(),
+        "balance": yuan(0 if settled else loan.outstanding_principal_fen),
+        "scheduled_payment": yuan(loan.scheduled_payment_fen),
+        "past_due": yuan(loan.past_due_fen), "status": status,
+        "payment_history": _history_code(loan),
+        "first_delinquency_on": loan.first_delinquency_on.isoformat()
+        if loan.first_delinquency_on else None,
+        "as_of": loan.as_of.isoformat(),
     }
 
 
-def loans_report_monthly(*, as_of: date) -> int:
-    """Queue every loan's trade line for the month of ``as_of`` (the monthly batch); one
-    message per 1,000 loans. Returns how many loans were queued."""
-    loans = Loan.objects.select_related("listing__application__enterprise").order_by("pk")
-    records = [loan_trade_line(loan, event="monthly", as_of=as_of) for loan in loans]
+def trade_lines_queue_monthly(loans: Iterable[LoanFacts]) -> int:
+    """Queue every loan's trade line for the month (the monthly batch); one message per 1,000
+    loans. Returns how many loans were queued."""
+    records = [trade_line(loan, event="monthly") for loan in loans]
     for first in range(0, len(records), 1000):
         OutboxMessage.objects.create(method="POST", path="/trade-lines",
                                      body={"records": records[first:first + 1000]})

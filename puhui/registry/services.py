@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -48,6 +49,7 @@ from puhui.registry.models import (
     TradeLineReport,
     TradeLineStatus,
 )
+from puhui.registry.ports import RegistryReport, SubjectReport
 from puhui.rulebook.schema import Rulebook
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 
@@ -166,7 +168,7 @@ SECTIONS = {
 
 
 def report_build(*, subject: Subject, member: Member, today: date, rulebook: Rulebook,
-                 purpose: str = Purpose.LOAN_APPLICATION) -> dict[str, Any]:
+                 purpose: str = Purpose.LOAN_APPLICATION) -> RegistryReport:
     """What a member sees: totals across members, open financings (other members unnamed, as
     bureaus do), payment histories, inquiries by period, negative records, dispute flags —
     only the sections the rulebook allows for the purpose (data minimisation)."""
@@ -186,12 +188,11 @@ def report_build(*, subject: Subject, member: Member, today: date, rulebook: Rul
         financings.append({
             "id": line.pk, "lender": lender, "account_number": line.account_number
             if line.member_id == member.pk else "", "product_type": line.product_type,
-            "opened_on": line.opened_on.isoformat(), "amount": _yuan(line.amount_fen),
-            "balance": _yuan(line.balance_fen), "past_due": _yuan(line.past_due_fen),
+            "opened_on": line.opened_on, "amount": _amount(line.amount_fen),
+            "balance": _amount(line.balance_fen), "past_due": _amount(line.past_due_fen),
             "status": line.status, "payment_history": line.payment_history,
-            "first_delinquency_on": line.first_delinquency_on.isoformat()
-            if line.first_delinquency_on else None,
-            "disputed": line.pk in disputed_lines, "as_of": line.as_of.isoformat(),
+            "first_delinquency_on": line.first_delinquency_on,
+            "disputed": line.pk in disputed_lines, "as_of": line.as_of,
         })
     records = NegativeRecord.objects.filter(subject=subject, expires_on__gt=today,
                                             withdrawn_on__isnull=True).order_by("reported_on")
@@ -204,31 +205,35 @@ def report_build(*, subject: Subject, member: Member, today: date, rulebook: Rul
     outstanding = sum(line.balance_fen for line in lines if line.status in LIVE)
     report = {
         "subject": {"kind": subject.kind, "identity": subject.identity_masked},
-        "as_of": today.isoformat(),
-        "outstanding_total": _yuan(outstanding),
-        "reserved_total": _yuan(held),
+        "as_of": today,
+        "outstanding_total": _amount(outstanding),
+        "reserved_total": _amount(held),
         "open_financings": sum(1 for line in lines if line.status in LIVE),
         "financings": financings,
         "inquiries": {f"last_{months}_months": inquiries.filter(
             at__date__gte=_months_before(today, months)).count()
             for months in policy.report_inquiry_months},
         "negative_records": [{"id": r.pk, "kind": r.kind, "detail": r.detail,
-                              "reported_on": r.reported_on.isoformat(),
-                              "expires_on": r.expires_on.isoformat(),
+                              "reported_on": r.reported_on, "expires_on": r.expires_on,
                               "disputed": r.pk in disputed_records} for r in records],
         "disputes_open": len(disputed_lines) + len(disputed_records),
     }
     allowed = policy.report_sections.get(purpose, [])
     shown = {"subject", "as_of", *(key for section in allowed for key in SECTIONS[section])}
-    return {key: value for key, value in report.items() if key in shown}
+    return RegistryReport.model_validate({key: value for key, value in report.items()
+                                          if key in shown})
+
+
+def _amount(fen: int) -> Decimal:
+    return money_from_minor(fen, "CNY")
 
 
 def _yuan(fen: int) -> str:
-    return str(money_from_minor(fen, "CNY"))
+    return str(_amount(fen))
 
 
 def report_request(*, member: Member, subject_kind: str, subject_id: str, purpose: str,
-                   consent_id: str, now: datetime | None = None) -> dict[str, Any]:
+                   consent_id: str, now: datetime | None = None) -> RegistryReport:
     """The report, if the subject consented; every request is logged as an inquiry first (in
     its own savepoint, so a refusal is logged too)."""
     now = now or timezone.now()
@@ -246,25 +251,24 @@ def report_request(*, member: Member, subject_kind: str, subject_id: str, purpos
 
 
 def subject_request(*, member: Member, subject_kind: str, subject_id: str, consent_id: str,
-                    now: datetime | None = None) -> dict[str, Any]:
+                    now: datetime | None = None) -> SubjectReport:
     """The subject's own view, through the member the subject signed in to: the report, and
     who looked (member names shown: it is the subject asking) with purpose and time."""
     report = report_request(member=member, subject_kind=subject_kind, subject_id=subject_id,
                             purpose=Purpose.SUBJECT_REQUEST, consent_id=consent_id, now=now)
     subject = subject_find(subject_kind, subject_id)
     assert subject is not None  # report_request found it
-    report["who_looked"] = [
+    who_looked = [
         {"member": inquiry.member.name, "purpose": inquiry.purpose, "allowed": inquiry.allowed,
          "at": inquiry.at.isoformat(timespec="seconds")}
         for inquiry in subject.inquiries.select_related("member").order_by("-at")[:100]]
-    report["disputes"] = [
-        {"id": d.pk, "opened_on": d.opened_on.isoformat(), "statement": d.statement,
-         "answer_due_on": d.answer_due_on.isoformat(),
-         "answered_on": d.answered_on.isoformat() if d.answered_on else None,
-         "answer": d.answer, "upheld": d.upheld,
-         "escalated_on": d.escalated_on.isoformat() if d.escalated_on else None}
+    disputes = [
+        {"id": d.pk, "opened_on": d.opened_on, "statement": d.statement,
+         "answer_due_on": d.answer_due_on, "answered_on": d.answered_on, "answer": d.answer,
+         "upheld": d.upheld, "escalated_on": d.escalated_on}
         for d in subject.disputes.order_by("-opened_on", "-pk")]
-    return report
+    return SubjectReport.model_validate(report.model_dump() | {"who_looked": who_looked,
+                                                                "disputes": disputes})
 
 
 def subject_dispute(*, member: Member, subject_kind: str, subject_id: str, consent_id: str,

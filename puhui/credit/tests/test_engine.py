@@ -22,7 +22,7 @@ from puhui.credit.services import (
     price_for,
 )
 from puhui.lending.models import ApplicationStatus
-from puhui.lending.services import application_submit
+from puhui.lending.services import application_facts, application_submit
 from puhui.lending.tests.factories import admitted_enterprise, product_new
 from puhui.parties.models import Enterprise, OperatorDuty, Role
 from puhui.parties.tests.factories import user_new
@@ -106,7 +106,7 @@ def test_without_an_active_model_every_application_is_refused_never_passed():
 def test_knock_outs_read_the_rulebook_s_flags_only():
     enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
     application = _apply(enterprise)
-    ids = [c.rule_id for c in knock_outs(application=application,
+    ids = [c.rule_id for c in knock_outs(application=application_facts(application),
                                          rulebook=rulebook_in_force(),
                                          today=timezone.localdate())]
     assert ids[:3] == [f"credit_policy.knock_out_flags.{kind}"

@@ -62,8 +62,8 @@ def approved_application(product: LoanProduct | None = None, amount: str = "1000
               "planned_payees": []} | overrides
     application = application_submit(user=enterprise.representative, enterprise=enterprise,
                                       product=product, amount=Decimal(amount), **fields)
-    if not priced_by_grade:
-        application.credit.pop("rate_annual", None)
+    if not priced_by_grade and application.credit:
+        application.credit["rate_annual"] = str(product.rate_annual)
         application.save(update_fields=["credit"])
     maker, checker = operators()
     application_mark_reviewed(application=application, reviewer=maker, note="ok")

@@ -7,6 +7,7 @@ import pytest
 
 from puhui.core.errors import PuhuiError
 from puhui.registry.models import Dispute, Member, NegativeRecord
+from puhui.registry.ports import RegistryReport
 from puhui.registry.services import (
     dispute_answer,
     dispute_open,
@@ -28,7 +29,7 @@ def _record(member, *, on: date, notified: date | None = date(2026, 1, 5)):
                                   subject_notified_on=notified, today=on)
 
 
-def _report(member, today: date) -> dict:
+def _report(member, today: date) -> RegistryReport:
     return report_build(subject=subject_for("enterprise", USCC), member=member, today=today,
                         rulebook=rulebook_in_force())
 
@@ -43,8 +44,8 @@ def test_a_negative_record_needs_notice_first_and_ages_out_after_five_years():
     assert not NegativeRecord.objects.exists()
     record = _record(member, on=date(2026, 1, 10))
     assert record.expires_on == date(2031, 1, 10)  # cn-2016: 5 years
-    assert len(_report(member, date(2031, 1, 9))["negative_records"]) == 1
-    assert _report(member, date(2031, 1, 10))["negative_records"] == []
+    assert len(_report(member, date(2031, 1, 9)).negative_records) == 1
+    assert _report(member, date(2031, 1, 10)).negative_records == []
 
 
 def test_a_leap_day_record_expires_on_the_28th():
@@ -60,7 +61,7 @@ def test_a_dispute_flags_the_record_until_answered_and_is_escalated_when_late():
                            statement="paid on time; the bank's transfer was late",
                            today=date(2026, 3, 1))
     assert dispute.answer_due_on == date(2026, 3, 21)  # cn-2016: 20 days
-    assert _report(member, date(2026, 3, 2))["negative_records"][0]["disputed"] is True
+    assert _report(member, date(2026, 3, 2)).negative_records[0].disputed is True
     assert disputes_escalate(today=date(2026, 3, 21)) == 0  # due today, not late yet
     assert disputes_escalate(today=date(2026, 3, 22)) == 1
     assert disputes_escalate(today=date(2026, 3, 23)) == 0  # escalated once
@@ -68,7 +69,7 @@ def test_a_dispute_flags_the_record_until_answered_and_is_escalated_when_late():
     assert dispute.escalated_on == date(2026, 3, 22)
     dispute_answer(member=member, dispute_id=dispute.pk, upheld=False,
                    answer="checked: the payment arrived in time", today=date(2026, 3, 25))
-    assert _report(member, date(2026, 3, 26))["negative_records"] == []  # withdrawn
+    assert _report(member, date(2026, 3, 26)).negative_records == []  # withdrawn
     with pytest.raises(PuhuiError) as again:
         dispute_answer(member=member, dispute_id=dispute.pk, upheld=True, answer="no",
                        today=date(2026, 3, 26))

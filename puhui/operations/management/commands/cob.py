@@ -3,7 +3,12 @@
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    no_translations,
+)
 
 from puhui.core.business_day import Partition
 from puhui.operations.close_of_business import close_of_business_run
@@ -18,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--partition", type=int, default=0)
         parser.add_argument("--partitions", type=int, default=1)
 
+    @no_translations  # the command speaks English, like every `puhui` command
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             partition = Partition(options["partition"], options["partitions"])

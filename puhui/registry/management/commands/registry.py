@@ -77,20 +77,18 @@ class Command(BaseCommand):
                             duties=[OperatorDuty.ADMIN])
             self.stdout.write(f"registry administrator: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}")
         elif options["action"] == "report-monthly":
-            from django.utils import timezone
+            from puhui.core.business_day import business_date_today
+            from puhui.operations.registry_exchange import loans_report_monthly
 
-            from puhui.registry.client import loans_report_monthly, outbox_send
-
-            queued = loans_report_monthly(as_of=options["as_of"] or timezone.localdate())
-            self.stdout.write(f"{queued} loans queued; {outbox_send()} messages sent")
+            queued, sent = loans_report_monthly(as_of=options["as_of"] or business_date_today())
+            self.stdout.write(f"{queued} loans queued; {sent} messages sent")
         elif options["action"] == "send":
-            from puhui.lending.services import applications_recheck_waiting
-            from puhui.registry.client import outbox_send
+            from puhui.operations.registry_exchange import registry_send
 
-            self.stdout.write(f"{outbox_send()} messages sent to the registry")
-            counts = applications_recheck_waiting()
-            self.stdout.write("applications waiting for the registry: "
-                              + ", ".join(f"{n} {status}" for status, n in counts.items()))
+            exchanged = registry_send()
+            self.stdout.write(f"{exchanged.messages_sent} messages sent to the registry")
+            self.stdout.write("applications waiting for the registry: " + ", ".join(
+                f"{n} {status}" for status, n in exchanged.applications.items()))
         else:
             escalated = disputes_escalate(today=options["date"])
             self.stdout.write(f"{escalated} disputes escalated")
