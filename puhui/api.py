@@ -12,8 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from puhui.core import errors
-from puhui.core.errors import PuhuiError
+from puhui.core.errors import CoreError, PuhuiError
 from puhui.core.money import MoneyError
 from puhui.parties.auth import for_roles
 
@@ -42,35 +41,35 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     for item in exc.errors:
         where = ".".join(str(part) for part in item.get("loc", ()) if part not in ("body",))
         problems.append(f"{where}: {item.get('msg', 'invalid')}" if where else item.get("msg"))
-    return error_response(request, PuhuiError(errors.INVALID_INPUT, problems="; ".join(
+    return error_response(request, PuhuiError(CoreError.INVALID_INPUT, problems="; ".join(
         str(problem) for problem in problems)))
 
 
 @api.exception_handler(MoneyError)
 def on_money_error(request: HttpRequest, exc: MoneyError) -> HttpResponse:
-    return error_response(request, PuhuiError(errors.INVALID_INPUT, problems=str(exc)))
+    return error_response(request, PuhuiError(CoreError.INVALID_INPUT, problems=str(exc)))
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, PuhuiError(errors.NOT_AUTHENTICATED))
+    return error_response(request, PuhuiError(CoreError.NOT_AUTHENTICATED))
 
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return error_response(request, PuhuiError(errors.PERMISSION_DENIED))
+    return error_response(request, PuhuiError(CoreError.PERMISSION_DENIED))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, PuhuiError(errors.NOT_FOUND, what=request.path))
+    return error_response(request, PuhuiError(CoreError.NOT_FOUND, what=request.path))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     by_status: dict[int, Any] = {
-        400: errors.MALFORMED_JSON, 401: errors.NOT_AUTHENTICATED, 403: errors.PERMISSION_DENIED,
-        405: errors.METHOD_NOT_ALLOWED,
+        400: CoreError.MALFORMED_JSON, 401: CoreError.NOT_AUTHENTICATED,
+        403: CoreError.PERMISSION_DENIED, 405: CoreError.METHOD_NOT_ALLOWED,
     }
     code = by_status.get(exc.status_code)
     if code is None:

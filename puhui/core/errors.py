@@ -1,29 +1,40 @@
 """Errors are values with stable codes, shown to people as a sentence in their language.
 
-Every app declares its errors in its own ``errors.py`` as ``ErrorCode`` values; services raise
-``PuhuiError(code, **facts)``; the API and the pages render ``code`` and the sentence in the
-reader's language (English or Simplified Chinese).
+Every app declares its errors once, in its own ``errors.py``, as members of an ``ErrorCode``
+enum: the member's name is the code (``LISTING_FULLY_FUNDED``), its value the HTTP status and
+the English sentence with ``{facts}`` to fill in, marked for translation; the Chinese comes from
+the translations (``puhui/locale``) like every other string. Services raise
+``PuhuiError(code, **facts)``; the API and the pages render the code and the sentence in the
+reader's language (English or Simplified Chinese). ``puhui/core/tests/test_errors.py`` checks
+that codes are unique across apps and that each has its Chinese.
 """
 
-from dataclasses import dataclass
+from enum import Enum, unique
 from typing import Any, TypeVar
 
 from django.utils import translation
+from django.utils.translation import gettext_noop as _
 
 
-@dataclass(frozen=True)
-class ErrorCode:
-    code: str
-    http_status: int
-    message_en: str
-    message_zh: str
+class ErrorCode(Enum):
+    """Subclass once per app: ``NAME = http_status, _("The sentence, with {facts}.")``, under
+    ``@unique`` (two codes with one sentence would otherwise silently become one)."""
+
+    def __init__(self, http_status: int, template: str) -> None:
+        self.http_status = http_status
+        self.template = template
+
+    @property
+    def code(self) -> str:
+        return self.name
 
     def render(self, language: str, facts: dict[str, Any]) -> str:
-        template = self.message_zh if language.startswith("zh") else self.message_en
+        with translation.override(language):
+            text = translation.gettext(self.template)
         try:
-            return template.format(**facts)
+            return text.format(**facts)
         except (KeyError, IndexError):
-            return template
+            return text
 
 
 class PuhuiError(Exception):
@@ -57,42 +68,20 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-INVALID_INPUT = ErrorCode(
-    "INVALID_INPUT", 400,
-    "The request is not valid: {problems}",
-    "请求无效：{problems}",
-)
-MALFORMED_JSON = ErrorCode(
-    "MALFORMED_JSON", 400,
-    "The request body is not valid JSON.",
-    "请求正文不是有效的 JSON。",
-)
-NOT_AUTHENTICATED = ErrorCode(
-    "NOT_AUTHENTICATED", 401,
-    "Sign in, or send a valid API token in the Authorization header.",
-    "请先登录，或在 Authorization 请求头中提供有效的 API 令牌。",
-)
-PERMISSION_DENIED = ErrorCode(
-    "PERMISSION_DENIED", 403,
-    "You are not allowed to do this.",
-    "您无权执行此操作。",
-)
-NOT_FOUND = ErrorCode(
-    "NOT_FOUND", 404,
-    "{what} was not found.",
-    "未找到{what}。",
-)
-METHOD_NOT_ALLOWED = ErrorCode(
-    "METHOD_NOT_ALLOWED", 405,
-    "This address does not accept that method.",
-    "此地址不支持该请求方法。",
-)
-ALREADY_SENT_DIFFERENTLY = ErrorCode(
-    "ALREADY_SENT_DIFFERENTLY", 409,
-    "This form was already sent with other details ({field}); reload the page to make a new "
-    "request.",
-    "该表单已经提交过，但内容不同（{field}）；如需再次操作，请刷新页面后重新填写。",
-)
+@unique
+class CoreError(ErrorCode):
+    INVALID_INPUT = 400, _("The request is not valid: {problems}")
+    MALFORMED_JSON = 400, _("The request body is not valid JSON.")
+    NOT_AUTHENTICATED = 401, _("Sign in, or send a valid API token in the Authorization header.")
+    PERMISSION_DENIED = 403, _("You are not allowed to do this.")
+    NOT_FOUND = 404, _("{what} was not found.")
+    METHOD_NOT_ALLOWED = 405, _("This address does not accept that method.")
+    ALREADY_SENT_DIFFERENTLY = 409, _(
+        "This form was already sent with other details ({field}); reload the page to make a "
+        "new request.")
+    APPLICATION_NOT_IN_STATE = 409, _("This application is {status}; it cannot be {action} now.")
+    AMOUNT_NOT_POSITIVE = 400, _("The amount must be positive.")
+
 
 Sent = TypeVar("Sent")
 
@@ -104,5 +93,5 @@ def sent_before(existing: Sent, **expected: object) -> Sent:
     for attribute, value in expected.items():
         if getattr(existing, attribute) != value:
             field = attribute.removesuffix("_id").removesuffix("_fen").replace("_", " ")
-            raise PuhuiError(ALREADY_SENT_DIFFERENTLY, field=field)
+            raise PuhuiError(CoreError.ALREADY_SENT_DIFFERENTLY, field=field)
     return existing

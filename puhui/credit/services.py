@@ -22,7 +22,7 @@ from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor, money_shown, money_to_minor
-from puhui.credit import errors
+from puhui.credit.errors import CreditError
 from puhui.credit.features import enterprise_features
 from puhui.credit.models import CreditDecision, CreditFlag, CreditModel, ModelKind
 from puhui.credit.scoring import LoadedModel, Scored, model_loaded
@@ -82,10 +82,10 @@ def model_activate(*, model: CreditModel, operator: User | None, decides: str) -
     if operator is not None:
         require_duty(operator, OperatorDuty.RISK_OFFICER)
     if decides not in ModelKind.values:
-        raise PuhuiError(errors.MODEL_KIND_UNKNOWN, kind=decides)
+        raise PuhuiError(CreditError.MODEL_KIND_UNKNOWN, kind=decides)
     missing = _model_fits_puhui(model)
     if missing:
-        raise PuhuiError(errors.MODEL_NEEDS_COLUMNS, columns=", ".join(missing))
+        raise PuhuiError(CreditError.MODEL_NEEDS_COLUMNS, columns=", ".join(missing))
     CreditModel.objects.select_for_update().filter(active=True).update(active=False)
     model.active, model.decides = True, decides
     model.activated_by, model.activated_at = operator, timezone.now()
@@ -109,7 +109,7 @@ def flag_record(*, enterprise: Enterprise, kind: str, evidence: str,
                 operator: User) -> CreditFlag:
     require_duty(operator, OperatorDuty.RISK_OFFICER)
     if not evidence.strip():
-        raise PuhuiError(errors.FLAG_EVIDENCE_REQUIRED)
+        raise PuhuiError(CreditError.FLAG_EVIDENCE_REQUIRED)
     flag = CreditFlag.objects.create(enterprise=enterprise, kind=kind, evidence=evidence,
                                      recorded_by=operator)
     audit_record(actor=operator, action="credit_flag.recorded",

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
-from puhui.core.errors import PuhuiError, sent_before
+from puhui.core.errors import CoreError, PuhuiError, sent_before
 from puhui.core.money import money_from_minor
-from puhui.custody import errors
 from puhui.custody.adapter import Custodian, CustodianRefused, CustodianUnavailable, custodian
+from puhui.custody.errors import CustodyError
 from puhui.custody.models import Reconciliation, SubAccount, SyncCursor
 from puhui.ledger.errors import TransferResult
 from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
@@ -58,9 +58,9 @@ def sub_account_for(account: Account, bank: Custodian | None = None) -> str:
     try:
         number = (bank or custodian()).sub_account_open(f"ledger:{account.id}")
     except CustodianUnavailable:
-        raise PuhuiError(errors.CUSTODIAN_UNAVAILABLE) from None
+        raise PuhuiError(CustodyError.CUSTODIAN_UNAVAILABLE) from None
     except CustodianRefused as error:
-        raise PuhuiError(errors.CUSTODIAN_REFUSED, reason=str(error)) from None
+        raise PuhuiError(CustodyError.CUSTODIAN_REFUSED, reason=str(error)) from None
     SubAccount.objects.get_or_create(ledger_account_id=account.id, defaults={"number": number})
     return number
 
@@ -69,11 +69,11 @@ def _instruct(bank: Custodian, **kwargs: object) -> dict:
     try:
         answer = bank.instruct(**kwargs)  # type: ignore[arg-type]
     except CustodianUnavailable:
-        raise PuhuiError(errors.CUSTODIAN_UNAVAILABLE) from None
+        raise PuhuiError(CustodyError.CUSTODIAN_UNAVAILABLE) from None
     except CustodianRefused as error:
-        raise PuhuiError(errors.CUSTODIAN_REFUSED, reason=str(error)) from None
+        raise PuhuiError(CustodyError.CUSTODIAN_REFUSED, reason=str(error)) from None
     if answer.get("status") != "done":
-        raise PuhuiError(errors.CUSTODIAN_REFUSED,
+        raise PuhuiError(CustodyError.CUSTODIAN_REFUSED,
                          reason=answer.get("reason") or answer.get("message") or "unknown")
     return answer
 
@@ -82,7 +82,7 @@ def wallet_deposit(*, account: Account, amount_fen: int, instruction_id: uuid.UU
                    bank: Custodian | None = None) -> None:
     """Money arrives at the custodian first; the ledger then mirrors it (same id: retry-safe)."""
     if amount_fen <= 0:
-        raise PuhuiError(errors.AMOUNT_NOT_POSITIVE)
+        raise PuhuiError(CoreError.AMOUNT_NOT_POSITIVE)
     mirrored_before = Transfer.objects.filter(pk=instruction_id).first()
     if mirrored_before is not None:  # a second send of the same form: done already
         sent_before(mirrored_before, credit_account_id=account.id, amount=amount_fen)
@@ -102,7 +102,7 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
     """Hold the money on the ledger, instruct the custodian, then post (or release) the hold:
     the available balance can always be withdrawn, and never more."""
     if amount_fen <= 0:
-        raise PuhuiError(errors.AMOUNT_NOT_POSITIVE)
+        raise PuhuiError(CoreError.AMOUNT_NOT_POSITIVE)
     held_before = Transfer.objects.filter(pk=instruction_id).first()
     if held_before is not None:
         sent_before(held_before, debit_account_id=account.id, amount=amount_fen)
@@ -117,7 +117,7 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
             amount=amount_fen, currency=account.currency, code="withdrawal", pending=True)])
     if hold.result == TransferResult.EXCEEDS_CREDITS:
         account.refresh_from_db()
-        raise PuhuiError(errors.WITHDRAWAL_EXCEEDS_AVAILABLE, available=(
+        raise PuhuiError(CustodyError.WITHDRAWAL_EXCEEDS_AVAILABLE, available=(
             f"{money_from_minor(account.balance_available, account.currency):,} "
             f"{account.currency}"))
     transfers_require([hold], what="a withdrawal's hold")
@@ -183,9 +183,9 @@ def custody_reconcile(*, business_date: date, bank: Custodian | None = None) -> 
         statement = {row["number"]: int(row["balance_fen"])
                      for row in bank.statement(business_date)}
     except CustodianUnavailable:
-        raise PuhuiError(errors.CUSTODIAN_UNAVAILABLE) from None
+        raise PuhuiError(CustodyError.CUSTODIAN_UNAVAILABLE) from None
     except CustodianRefused as error:
-        raise PuhuiError(errors.CUSTODIAN_REFUSED, reason=str(error)) from None
+        raise PuhuiError(CustodyError.CUSTODIAN_REFUSED, reason=str(error)) from None
     end_of_day = datetime.combine(business_date + timedelta(days=1), datetime.min.time(),
                                   tzinfo=UTC) - timedelta(microseconds=1)
     differences = []

@@ -16,13 +16,7 @@ from ninja.responses import Status
 from puhui.core.errors import PuhuiError
 from puhui.core.money import CURRENCY_EXPONENTS, MoneyError, money_from_minor, money_to_minor
 from puhui.ledger import selectors, services
-from puhui.ledger.errors import (
-    BATCH_EMPTY,
-    BATCH_TOO_LARGE,
-    CURRENCY_NEEDED_FOR_AMOUNT,
-    INVALID_AMOUNT,
-    UNKNOWN_CURRENCY,
-)
+from puhui.ledger.errors import LedgerError
 from puhui.ledger.models import Account, NormalBalance
 from puhui.parties.auth import for_roles
 from puhui.parties.models import Role, User
@@ -145,15 +139,16 @@ def _transfer_from_input(index: int, item: TransferIn) -> services.NewTransfer:
     amount_minor = 0
     if item.amount is not None:
         if not item.currency:
-            raise PuhuiError(CURRENCY_NEEDED_FOR_AMOUNT, index=index)
+            raise PuhuiError(LedgerError.CURRENCY_NEEDED_FOR_AMOUNT, index=index)
         if item.currency not in CURRENCY_EXPONENTS:
-            raise PuhuiError(UNKNOWN_CURRENCY, currency=item.currency)
+            raise PuhuiError(LedgerError.UNKNOWN_CURRENCY, currency=item.currency)
         try:
             amount_minor = money_to_minor(item.amount, item.currency)
         except MoneyError as error:
-            raise PuhuiError(INVALID_AMOUNT, index=index, problem=str(error)) from None
+            raise PuhuiError(LedgerError.INVALID_AMOUNT, index=index, problem=str(error)) from None
         if amount_minor > services.BIGINT_MAX:
-            raise PuhuiError(INVALID_AMOUNT, index=index, problem="the amount is too large")
+            raise PuhuiError(LedgerError.INVALID_AMOUNT,
+                             index=index, problem="the amount is too large")
     return services.NewTransfer(
         id=item.id, debit_account_id=item.debit_account_id,
         credit_account_id=item.credit_account_id, amount=amount_minor, currency=item.currency,
@@ -192,9 +187,9 @@ def transfers_create(request: HttpRequest, payload: TransferBatchIn) -> Transfer
     The id of each transfer is its idempotency key.
     """
     if not payload.transfers:
-        raise PuhuiError(BATCH_EMPTY)
+        raise PuhuiError(LedgerError.BATCH_EMPTY)
     if len(payload.transfers) > services.BATCH_SIZE_MAX:
-        raise PuhuiError(BATCH_TOO_LARGE, limit=services.BATCH_SIZE_MAX,
+        raise PuhuiError(LedgerError.BATCH_TOO_LARGE, limit=services.BATCH_SIZE_MAX,
                          size=len(payload.transfers))
     batch = [_transfer_from_input(index, item) for index, item in enumerate(payload.transfers)]
     outcomes = services.transfers_create(batch)

@@ -1,6 +1,8 @@
 """Ledger errors: per-transfer results (TigerBeetle's vocabulary) and request-level errors."""
 
-from enum import StrEnum
+from enum import StrEnum, unique
+
+from django.utils.translation import gettext_noop as _
 
 from puhui.core.errors import ErrorCode
 
@@ -61,58 +63,16 @@ class TransferResult(StrEnum):
     EXCEEDS_DEBITS = "exceeds_debits"
 
 
-ACCOUNT_NOT_FOUND = ErrorCode(
-    "ACCOUNT_NOT_FOUND", 404,
-    "Ledger account {account_id} does not exist.",
-    "账户 {account_id} 不存在。",
-)
-BATCH_TOO_LARGE = ErrorCode(
-    "BATCH_TOO_LARGE", 400,
-    "A batch may hold at most {limit} transfers; this one has {size}.",
-    "每批最多 {limit} 笔转账，本批有 {size} 笔。",
-)
-BATCH_EMPTY = ErrorCode(
-    "BATCH_EMPTY", 400,
-    "The batch holds no transfers.",
-    "本批没有任何转账。",
-)
-INVALID_AMOUNT = ErrorCode(
-    "INVALID_AMOUNT", 400,
-    "Transfer {index}: {problem}",
-    "第 {index} 笔转账：金额无效（{problem}）",
-)
-CURRENCY_NEEDED_FOR_AMOUNT = ErrorCode(
-    "CURRENCY_NEEDED_FOR_AMOUNT", 400,
-    "Transfer {index}: an amount needs its currency.",
-    "第 {index} 笔转账：填写金额时必须同时填写币种。",
-)
-UNKNOWN_CURRENCY = ErrorCode(
-    "UNKNOWN_CURRENCY", 400,
-    "{currency} is not a currency this ledger books.",
-    "本账本不支持币种 {currency}。",
-)
-INVALID_TIME_RANGE = ErrorCode(
-    "INVALID_TIME_RANGE", 400,
-    "The start of the range must come before its end.",
-    "时间范围的开始必须早于结束。",
-)
-INVALID_CURSOR = ErrorCode(
-    "INVALID_CURSOR", 400,
-    "The page cursor is not valid; start again from the first page.",
-    "分页游标无效，请从第一页重新开始。",
-)
-RECONCILIATION_FILE_INVALID = ErrorCode(
-    "RECONCILIATION_FILE_INVALID", 400,
-    "Statement line {line}: {problem}",
-    "对账单第 {line} 行：{problem}",
-)
-ACCOUNT_FLAGS_CONFLICT = ErrorCode(
-    "ACCOUNT_FLAGS_CONFLICT", 400,
-    "An account cannot limit both its debits and its credits.",
-    "账户不能同时限制借方和贷方。",
-)
-INVALID_NORMAL_BALANCE = ErrorCode(
-    "INVALID_NORMAL_BALANCE", 400,
-    "{value} is not a side; use credit or debit.",
-    "{value} 不是有效的余额方向，请使用 credit 或 debit。",
-)
+@unique
+class LedgerError(ErrorCode):
+    ACCOUNT_NOT_FOUND = 404, _("Ledger account {account_id} does not exist.")
+    BATCH_TOO_LARGE = 400, _("A batch may hold at most {limit} transfers; this one has {size}.")
+    BATCH_EMPTY = 400, _("The batch holds no transfers.")
+    INVALID_AMOUNT = 400, _("Transfer {index}: {problem}")
+    CURRENCY_NEEDED_FOR_AMOUNT = 400, _("Transfer {index}: an amount needs its currency.")
+    UNKNOWN_CURRENCY = 400, _("{currency} is not a currency this ledger books.")
+    INVALID_TIME_RANGE = 400, _("The start of the range must come before its end.")
+    INVALID_CURSOR = 400, _("The page cursor is not valid; start again from the first page.")
+    RECONCILIATION_FILE_INVALID = 400, _("Statement line {line}: {problem}")
+    ACCOUNT_FLAGS_CONFLICT = 400, _("An account cannot limit both its debits and its credits.")
+    INVALID_NORMAL_BALANCE = 400, _("{value} is not a side; use credit or debit.")

@@ -15,12 +15,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import MoneyError, money_from_minor, money_to_minor
-from puhui.ledger.errors import (
-    ACCOUNT_NOT_FOUND,
-    INVALID_CURSOR,
-    INVALID_TIME_RANGE,
-    RECONCILIATION_FILE_INVALID,
-)
+from puhui.ledger.errors import LedgerError
 from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
 
 POSTED_KINDS = (TransferKind.POSTED, TransferKind.POST_PENDING)
@@ -30,7 +25,7 @@ STATEMENT_PAGE_MAX = 500
 def account_get(*, account_id: int) -> Account:
     account = Account.objects.filter(id=account_id).first()
     if account is None:
-        raise PuhuiError(ACCOUNT_NOT_FOUND, account_id=account_id)
+        raise PuhuiError(LedgerError.ACCOUNT_NOT_FOUND, account_id=account_id)
     return account
 
 
@@ -100,7 +95,7 @@ def account_statement(
     Pages are cut by a keyset cursor (time, id), so a page never shifts when transfers arrive.
     """
     if start and end and start >= end:
-        raise PuhuiError(INVALID_TIME_RANGE)
+        raise PuhuiError(LedgerError.INVALID_TIME_RANGE)
     limit = max(1, min(limit, STATEMENT_PAGE_MAX))
     transfers = Transfer.objects.filter(Q(debit_account=account) | Q(credit_account=account))
     if start:
@@ -168,7 +163,7 @@ def _cursor_decode(cursor: str) -> tuple[datetime, str]:
         at_text, transfer_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return datetime.fromisoformat(at_text), transfer_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise PuhuiError(INVALID_CURSOR) from None
+        raise PuhuiError(LedgerError.INVALID_CURSOR) from None
 
 
 # --- verification -----------------------------------------------------------------------------
@@ -272,15 +267,15 @@ def statement_csv_parse(text: str) -> dict[int, str]:
         if line_number == 1 and row[0].strip().lower() in {"account", "account_id"}:
             continue
         if len(row) != 2:
-            raise PuhuiError(RECONCILIATION_FILE_INVALID, line=line_number,
+            raise PuhuiError(LedgerError.RECONCILIATION_FILE_INVALID, line=line_number,
                              problem="expected two columns: account,balance")
         try:
             account_id = int(row[0].strip())
         except ValueError:
-            raise PuhuiError(RECONCILIATION_FILE_INVALID, line=line_number,
+            raise PuhuiError(LedgerError.RECONCILIATION_FILE_INVALID, line=line_number,
                              problem=f"{row[0]!r} is not an account number") from None
         if account_id in rows:
-            raise PuhuiError(RECONCILIATION_FILE_INVALID, line=line_number,
+            raise PuhuiError(LedgerError.RECONCILIATION_FILE_INVALID, line=line_number,
                              problem=f"account {account_id} appears twice")
         rows[account_id] = row[1].strip()
     return rows
@@ -303,7 +298,7 @@ def ledger_reconcile(
         try:
             money_to_minor(balance_text, currency)
         except MoneyError as error:
-            raise PuhuiError(RECONCILIATION_FILE_INVALID, line=f"account {account_id}",
+            raise PuhuiError(LedgerError.RECONCILIATION_FILE_INVALID, line=f"account {account_id}",
                              problem=str(error)) from None
     extra = Account.objects.filter(id__in=[i for i in statement if i not in ledger])
     ledger.update({account.id: account for account in extra})

@@ -39,12 +39,7 @@ from django.utils import timezone
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import CURRENCY_EXPONENTS
-from puhui.ledger.errors import (
-    ACCOUNT_FLAGS_CONFLICT,
-    INVALID_NORMAL_BALANCE,
-    UNKNOWN_CURRENCY,
-    TransferResult,
-)
+from puhui.ledger.errors import LedgerError, TransferResult
 from puhui.ledger.models import RESOLUTION_KINDS, Account, NormalBalance, Transfer, TransferKind
 
 R = TransferResult
@@ -190,13 +185,13 @@ def accounts_create(specs: Iterable[dict]) -> list[Account]:
     accounts = []
     for spec in specs:
         if spec["currency"] not in CURRENCY_EXPONENTS:
-            raise PuhuiError(UNKNOWN_CURRENCY, currency=spec["currency"])
+            raise PuhuiError(LedgerError.UNKNOWN_CURRENCY, currency=spec["currency"])
         if spec.get("debits_must_not_exceed_credits") and spec.get(
             "credits_must_not_exceed_debits"
         ):
-            raise PuhuiError(ACCOUNT_FLAGS_CONFLICT)
+            raise PuhuiError(LedgerError.ACCOUNT_FLAGS_CONFLICT)
         if spec.get("normal_balance", NormalBalance.CREDIT) not in NormalBalance.values:
-            raise PuhuiError(INVALID_NORMAL_BALANCE, value=spec["normal_balance"])
+            raise PuhuiError(LedgerError.INVALID_NORMAL_BALANCE, value=spec["normal_balance"])
         accounts.append(Account(created_at=now, **spec))
     return Account.objects.bulk_create(accounts)
 

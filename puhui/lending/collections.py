@@ -11,7 +11,7 @@ from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError, sent_before
 from puhui.core.money import money_from_minor, money_split, money_to_minor
-from puhui.lending import errors
+from puhui.lending.errors import LendingError
 from puhui.lending.models import (
     CollectionCase,
     Installment,
@@ -47,16 +47,16 @@ def recovery_record(*, operator: User, loan: Loan, amount: Decimal, recovery_id:
         sent_before(made, case_id=case.pk if case else None, amount_fen=amount_fen)
         return made.case
     if case is None or case.closed_on is not None:
-        raise PuhuiError(errors.NO_OPEN_COLLECTION)
+        raise PuhuiError(LendingError.NO_OPEN_COLLECTION)
     notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
     outstanding = sum(note.outstanding_fen for note in notes)
     if not 0 < amount_fen <= outstanding:
-        raise PuhuiError(errors.RECOVERY_TOO_LARGE, outstanding=(
+        raise PuhuiError(LendingError.RECOVERY_TOO_LARGE, outstanding=(
             f"{money_from_minor(outstanding, currency):,} {currency}"))
     parts = money_split(amount_fen, [note.outstanding_fen for note in notes])
     transfers = notes_pay(loan=loan, notes=notes, principal=parts, income=[0] * len(notes),
                           key=("recovery", recovery_id), code="recovery")
-    ledger_move(transfers, insufficient=errors.RECOVERY_NOT_IN_WALLET)
+    ledger_move(transfers, insufficient=LendingError.RECOVERY_NOT_IN_WALLET)
     left = amount_fen  # the installments' principal, oldest first
     installments = list(loan.installments.select_for_update().order_by("number"))
     for installment in installments:
@@ -87,7 +87,7 @@ def loan_write_off(*, operator: User, loan: Loan,
     if case is not None and loan.status == LoanStatus.WRITTEN_OFF:
         return case  # written off already: a second send changes nothing
     if case is None or case.closed_on is not None:
-        raise PuhuiError(errors.NO_OPEN_COLLECTION)
+        raise PuhuiError(LendingError.NO_OPEN_COLLECTION)
     notes = list(Note.objects.select_for_update().filter(loan=loan))
     for note in notes:
         note.written_off_fen += note.outstanding_fen

@@ -21,7 +21,7 @@ from puhui.core.errors import ErrorCode, PuhuiError, sent_before
 from puhui.core.money import money_from_minor, money_split, money_to_minor
 from puhui.ledger.errors import TransferResult
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
-from puhui.lending import errors
+from puhui.lending.errors import LendingError
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
 from puhui.lending.ports import ExposureChange
 from puhui.lending.services import (
@@ -78,10 +78,10 @@ def _loan_locked_for_payment(*, user: User, loan: Loan,
     loan = Loan.objects.select_for_update(of=("self",)).select_related(
         "listing__application__product", "listing__application__enterprise").get(pk=loan.pk)
     if loan.listing.application.enterprise.representative_id != user.pk:
-        raise PuhuiError(errors.NOT_YOUR_LOAN)
+        raise PuhuiError(LendingError.NOT_YOUR_LOAN)
     made = Repayment.objects.filter(pk=repayment_id).first()
     if made is None and loan.status not in OPEN_STATUSES:
-        raise PuhuiError(errors.LOAN_NOT_OPEN, status=loan.status)
+        raise PuhuiError(LendingError.LOAN_NOT_OPEN, status=loan.status)
     return loan, made
 
 
@@ -102,9 +102,9 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     installments = list(loan.installments.select_for_update().order_by("number"))
     if prepay:
         if amount_fen != quote.payoff_fen:
-            raise PuhuiError(errors.PREPAYMENT_AMOUNT, payoff=shown(quote.payoff_fen))
+            raise PuhuiError(LendingError.PREPAYMENT_AMOUNT, payoff=shown(quote.payoff_fen))
     elif amount_fen > quote.regular_max_fen or amount_fen <= 0:
-        raise PuhuiError(errors.OVERPAYMENT, maximum=shown(quote.regular_max_fen),
+        raise PuhuiError(LendingError.OVERPAYMENT, maximum=shown(quote.regular_max_fen),
                          payoff=shown(quote.payoff_fen))
 
     order = product.allocation_order or list(PARTS)
@@ -143,7 +143,7 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     fee_total = paid["fee"] + (quote.prepayment_fee_fen if prepay else 0)
     transfers += platform_fee(loan=loan, amount_fen=fee_total,
                               key=("repayment-fee", repayment_id), code="repayment_fee")
-    ledger_move(transfers, insufficient=errors.INSUFFICIENT_FUNDS)
+    ledger_move(transfers, insufficient=LendingError.INSUFFICIENT_FUNDS)
     if all(i.settled for i in installments):
         loan.status = LoanStatus.CLOSED
         loan.save(update_fields=["status"])
@@ -172,19 +172,20 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
                            kind="prepay_shorten" if shorten_term else "prepay_lower")
     application = loan.listing.application
     if loan.method == "bullet":
-        raise PuhuiError(errors.PARTIAL_PREPAYMENT_METHOD)
+        raise PuhuiError(LendingError.PARTIAL_PREPAYMENT_METHOD)
     product = application.product
     currency = product.currency
     shown = lambda fen: f"{money_from_minor(fen, currency):,} {currency}"  # noqa: E731
     installments = list(loan.installments.select_for_update().order_by("number"))
     due = sum(i.owed(part) for i in installments if i.due_date <= today for part in PARTS)
     if due:
-        raise PuhuiError(errors.PAY_DUE_FIRST, due=shown(due))
+        raise PuhuiError(LendingError.PAY_DUE_FIRST, due=shown(due))
     future = [i for i in installments if i.due_date > today and i.owed("principal") > 0]
     future_principal = sum(i.owed("principal") for i in future)
     principal_fen = money_to_minor(principal, currency)
     if not 0 < principal_fen < future_principal:
-        raise PuhuiError(errors.PARTIAL_PREPAYMENT_AMOUNT, maximum=shown(future_principal - 1))
+        raise PuhuiError(LendingError.PARTIAL_PREPAYMENT_AMOUNT,
+                         maximum=shown(future_principal - 1))
     fee = int((Decimal(principal_fen) * product.prepayment_fee_rate).quantize(
         Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -218,7 +219,7 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
                           key=("prepayment", repayment_id), code="prepayment")
     transfers += platform_fee(loan=loan, amount_fen=fee, key=("prepayment-fee", repayment_id),
                               code="prepayment_fee")
-    ledger_move(transfers, insufficient=errors.INSUFFICIENT_FUNDS)
+    ledger_move(transfers, insufficient=LendingError.INSUFFICIENT_FUNDS)
     repayment = Repayment.objects.create(
         id=repayment_id, loan=loan, amount_fen=principal_fen + fee,
         kind="prepay_shorten" if shorten_term else "prepay_lower",

@@ -22,9 +22,10 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 from enum import StrEnum
 
-from puhui.core.errors import ErrorCode, PuhuiError
+from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor, money_to_minor
 from puhui.core.workdays import Calendar, CalendarFallbackWarning, next_working_day
+from puhui.lending.errors import LendingError
 
 getcontext().prec = 40
 
@@ -36,10 +37,6 @@ class Method(StrEnum):
     BULLET = "bullet"
 
 
-INVALID_SCHEDULE = ErrorCode(
-    "INVALID_SCHEDULE", 400, "The schedule cannot be built: {problem}.",
-    "无法生成还款计划：{problem}。",
-)
 
 
 @dataclass(frozen=True)
@@ -109,18 +106,21 @@ def schedule_build(
     fee = money_to_minor(fee_per_period, currency)
     upfront = money_to_minor(upfront_fee, currency)
     if principal_total <= 0:
-        raise PuhuiError(INVALID_SCHEDULE, problem="the amount must be positive")
+        raise PuhuiError(LendingError.INVALID_SCHEDULE, problem="the amount must be positive")
     if not 1 <= months <= 600:
-        raise PuhuiError(INVALID_SCHEDULE, problem="the term must be 1 to 600 months")
+        raise PuhuiError(LendingError.INVALID_SCHEDULE, problem="the term must be 1 to 600 months")
     if not Decimal(0) <= rate_annual < Decimal(1):
-        raise PuhuiError(INVALID_SCHEDULE, problem="the annual rate must be from 0 to below 1")
+        raise PuhuiError(LendingError.INVALID_SCHEDULE,
+                         problem="the annual rate must be from 0 to below 1")
     if not 0 <= grace_months < months:
-        raise PuhuiError(INVALID_SCHEDULE, problem="the grace period must be shorter than the term")
+        raise PuhuiError(LendingError.INVALID_SCHEDULE,
+                         problem="the grace period must be shorter than the term")
     if method == Method.BULLET and (grace_months or fee):
-        raise PuhuiError(INVALID_SCHEDULE,
+        raise PuhuiError(LendingError.INVALID_SCHEDULE,
                          problem="a bullet loan has one payment: no grace period or period fee")
     if fee < 0 or upfront < 0 or upfront >= principal_total:
-        raise PuhuiError(INVALID_SCHEDULE, problem="fees must be positive and below the amount")
+        raise PuhuiError(LendingError.INVALID_SCHEDULE,
+                         problem="fees must be positive and below the amount")
 
     monthly = rate_annual / 12
     plan: list[tuple[int, int]] = []  # (principal, interest) per installment

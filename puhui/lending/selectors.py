@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from puhui.core.business_day import business_date_today
-from puhui.core.errors import NOT_FOUND, PERMISSION_DENIED, PuhuiError
+from puhui.core.errors import CoreError, PuhuiError
 from puhui.ledger.models import Transfer
 from puhui.lending.models import (
     ApplicationStatus,
@@ -45,7 +45,7 @@ def application_for(*, user: User, application_id: int) -> LoanApplication:
     application = applications_of(user=user).filter(pk=application_id).first()
     if application is None:
         exists = LoanApplication.objects.filter(pk=application_id).exists()
-        raise PuhuiError(PERMISSION_DENIED if exists else NOT_FOUND,
+        raise PuhuiError(CoreError.PERMISSION_DENIED if exists else CoreError.NOT_FOUND,
                          what=f"application {application_id}")
     return application
 
@@ -75,7 +75,7 @@ def listing_get(*, listing_id: int) -> Listing:
     listing = (Listing.objects.select_related("application__enterprise", "application__product")
                .filter(pk=listing_id).first())
     if listing is None:
-        raise PuhuiError(NOT_FOUND, what=f"listing {listing_id}")
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"listing {listing_id}")
     return listing
 
 
@@ -92,11 +92,11 @@ def loan_for(*, user: User, loan_id: int) -> Loan:
                                         "listing__application__product")
             .filter(pk=loan_id).first())
     if loan is None:
-        raise PuhuiError(NOT_FOUND, what=f"loan {loan_id}")
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"loan {loan_id}")
     borrower = loan.listing.application.enterprise.representative_id == user.pk
     lender = Note.objects.filter(loan=loan, investor=user).exists()
     if not (borrower or lender or user.role in SUPERVISING):
-        raise PuhuiError(PERMISSION_DENIED)
+        raise PuhuiError(CoreError.PERMISSION_DENIED)
     return loan
 
 

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 
 from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
-from puhui.core.errors import PuhuiError, sent_before
+from puhui.core.errors import CoreError, PuhuiError, sent_before
 from puhui.core.money import (
     money_from_minor,
     money_quantize,
@@ -41,7 +41,7 @@ from puhui.ledger.services import (
     transfers_create,
     transfers_require,
 )
-from puhui.lending import errors
+from puhui.lending.errors import LendingError
 from puhui.lending.models import (
     ApplicationStatus,
     Bid,
@@ -121,7 +121,7 @@ def product_create(**fields: Any) -> LoanProduct:
     if not fields["methods"] or set(fields["methods"]) - set(RepaymentMethod.values):
         problems.append(f"methods must be among {', '.join(RepaymentMethod.values)}")
     if problems:
-        raise PuhuiError(errors.PRODUCT_INVALID, problem="; ".join(problems))
+        raise PuhuiError(LendingError.PRODUCT_INVALID, problem="; ".join(problems))
     product = LoanProduct(**fields)
     product.full_clean()
     product.save()
@@ -212,7 +212,7 @@ def application_submit(
     or the client's) makes a second send answer with the application the first one made.
     """
     if enterprise.representative_id != user.pk:
-        raise PuhuiError(errors.NOT_YOUR_ENTERPRISE)
+        raise PuhuiError(LendingError.NOT_YOUR_ENTERPRISE)
     if request_id is not None:
         # the enterprise's row serialises two sends of the same form
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
@@ -222,7 +222,7 @@ def application_submit(
                                amount_fen=money_to_minor(amount, product.currency),
                                term_months=term_months, method=method)
     if not product.active:
-        raise PuhuiError(errors.PRODUCT_UNAVAILABLE, product=product.code)
+        raise PuhuiError(LendingError.PRODUCT_UNAVAILABLE, product=product.code)
     amount_fen = money_to_minor(amount, product.currency)
     problems = []
     if not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
@@ -241,7 +241,7 @@ def application_submit(
     if payees_fen > amount_fen:
         problems.append("planned payees add up to more than the amount")
     if problems:
-        raise PuhuiError(errors.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
+        raise PuhuiError(LendingError.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
 
     application = LoanApplication.objects.create(
         enterprise=enterprise, product=product, amount_fen=amount_fen,
@@ -334,7 +334,7 @@ def application_mark_reviewed(*, application: LoanApplication, reviewer: User,
     require_duty(reviewer, OperatorDuty.REVIEWER)
     application = _application_locked(application)
     if application.status != ApplicationStatus.SUBMITTED:
-        raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
                          action="reviewed")
     application.status = ApplicationStatus.REVIEWED
     application.reviewer = reviewer
@@ -350,7 +350,7 @@ def application_decide(*, application: LoanApplication, approver: User, approve:
     require_duty(approver, OperatorDuty.APPROVER)
     application = _application_locked(application)
     if application.status != ApplicationStatus.REVIEWED:
-        raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
                          action="decided")
     checker_may_decide(maker_id=application.reviewer_id, checker=approver, approve=approve,
                        reasons=reasons)
@@ -385,7 +385,7 @@ def listing_open(*, application: LoanApplication, operator: User,
     require_duty(operator, OperatorDuty.APPROVER)
     application = _application_locked(application)
     if application.status != ApplicationStatus.APPROVED:
-        raise PuhuiError(errors.APPLICATION_NOT_IN_STATE, status=application.status,
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
                          action="listed")
     book = rulebook_in_force()
     days = rulebook_section(book, "fundraising").max_working_days
@@ -447,25 +447,27 @@ def bid_place(*, investor: User, listing: Listing, amount: Decimal, bid_id: uuid
         return sent_before(existing, listing_id=listing.pk, investor_id=investor.pk,
                            amount_fen=money_to_minor(amount, product.currency))
     if listing.status != ListingStatus.OPEN or business_date > listing.closes_on:
-        raise PuhuiError(errors.LISTING_CLOSED)
+        raise PuhuiError(LendingError.LISTING_CLOSED)
     profile = InvestorProfile.objects.filter(user=investor).first()
     if investor.role != Role.INVESTOR or profile is None or (
         profile.status != ReviewStatus.APPROVED
     ):
-        raise PuhuiError(errors.INVESTOR_NOT_ADMITTED)
+        raise PuhuiError(LendingError.INVESTOR_NOT_ADMITTED)
     if profile.max_product_risk < product.risk_level:
-        raise PuhuiError(errors.NOT_SUITABLE, risk=product.risk_level,
+        raise PuhuiError(LendingError.NOT_SUITABLE, risk=product.risk_level,
                          allowed=profile.max_product_risk)
     amount_fen = money_to_minor(amount, product.currency)
     if amount_fen < product.min_ticket_fen:
-        raise PuhuiError(errors.BID_BELOW_MINIMUM, minimum=_money(product.min_ticket_fen))
+        raise PuhuiError(LendingError.BID_BELOW_MINIMUM, minimum=_money(product.min_ticket_fen))
     if amount_fen % product.ticket_multiple_fen:
-        raise PuhuiError(errors.BID_NOT_A_MULTIPLE, multiple=_money(product.ticket_multiple_fen))
+        raise PuhuiError(LendingError.BID_NOT_A_MULTIPLE,
+                         multiple=_money(product.ticket_multiple_fen))
     already = int(Bid.objects.filter(listing=listing, investor=investor,
                                      status__in=[BidStatus.PENDING, BidStatus.ACCEPTED])
                   .aggregate(total=Sum("amount_fen"))["total"] or 0)
     if already + amount_fen > product.per_investor_cap_fen:
-        raise PuhuiError(errors.BID_OVER_INVESTOR_CAP, cap=_money(product.per_investor_cap_fen),
+        raise PuhuiError(LendingError.BID_OVER_INVESTOR_CAP,
+                         cap=_money(product.per_investor_cap_fen),
                          already=_money(already))
     wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet",
                         currency=product.currency)
@@ -483,10 +485,10 @@ def bid_place(*, investor: User, listing: Listing, amount: Decimal, bid_id: uuid
     if capacity.result == TransferResult.EXCEEDS_CREDITS:
         remaining = listing.amount_fen - listing_funded_fen(listing)
         if remaining <= 0:
-            raise PuhuiError(errors.LISTING_FULLY_FUNDED)
-        raise PuhuiError(errors.BID_EXCEEDS_REMAINING, remaining=_money(remaining))
+            raise PuhuiError(LendingError.LISTING_FULLY_FUNDED)
+        raise PuhuiError(LendingError.BID_EXCEEDS_REMAINING, remaining=_money(remaining))
     if money.result == TransferResult.EXCEEDS_CREDITS:
-        raise PuhuiError(errors.INSUFFICIENT_FUNDS)
+        raise PuhuiError(LendingError.INSUFFICIENT_FUNDS)
     transfers_require([money, capacity], what=f"bid {bid_id}")
     bid = Bid.objects.create(id=bid_id, listing=listing, investor=investor,
                              amount_fen=amount_fen, capacity_transfer_id=capacity_id)
@@ -506,7 +508,7 @@ def bid_cancel(*, investor: User, bid: Bid) -> Bid:
     if bid.investor_id != investor.pk or bid.status != BidStatus.PENDING or (
         listing.status != ListingStatus.OPEN
     ):
-        raise PuhuiError(errors.BID_NOT_CANCELLABLE)
+        raise PuhuiError(LendingError.BID_NOT_CANCELLABLE)
     _bids_resolve([bid], post=False)
     bid.status = BidStatus.CANCELLED
     bid.save(update_fields=["status"])

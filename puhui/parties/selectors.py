@@ -3,7 +3,7 @@ an investor only its own profile; operators and regulators see all."""
 
 from django.db.models import QuerySet
 
-from puhui.core.errors import NOT_FOUND, PERMISSION_DENIED, PuhuiError
+from puhui.core.errors import CoreError, PuhuiError
 from puhui.parties.models import (
     AdmittanceReview,
     ApiToken,
@@ -39,9 +39,9 @@ def enterprises_visible_to(*, user: User) -> QuerySet[Enterprise]:
 def enterprise_for(*, user: User, enterprise_id: int) -> Enterprise:
     enterprise = Enterprise.objects.select_related("review").filter(pk=enterprise_id).first()
     if enterprise is None:
-        raise PuhuiError(NOT_FOUND, what=f"enterprise {enterprise_id}")
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"enterprise {enterprise_id}")
     if user.role not in SUPERVISING_ROLES and enterprise.representative_id != user.pk:
-        raise PuhuiError(PERMISSION_DENIED)
+        raise PuhuiError(CoreError.PERMISSION_DENIED)
     return enterprise
 
 
@@ -58,10 +58,10 @@ def reviews_open() -> QuerySet[AdmittanceReview]:
 
 def review_for(*, user: User, review_id: int) -> AdmittanceReview:
     if user.role not in SUPERVISING_ROLES:
-        raise PuhuiError(PERMISSION_DENIED)
+        raise PuhuiError(CoreError.PERMISSION_DENIED)
     review = (AdmittanceReview.objects.select_related("enterprise", "investor", "reviewer",
                                                       "approver")
               .filter(pk=review_id).first())
     if review is None:
-        raise PuhuiError(NOT_FOUND, what=f"application {review_id}")
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"application {review_id}")
     return review

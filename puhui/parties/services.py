@@ -27,9 +27,9 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as NumberError
 
 from puhui.audit.services import audit_record
-from puhui.core.errors import PuhuiError
+from puhui.core.errors import CoreError, PuhuiError
 from puhui.core.pii import pii_blind_index, pii_decrypt, pii_encrypt, pii_mask
-from puhui.parties import errors
+from puhui.parties.errors import PartiesError
 from puhui.parties.models import (
     AdmittanceReview,
     ApiToken,
@@ -69,9 +69,9 @@ def user_create(
         duties = list(OperatorDuty.values) if duties is None else duties
         unknown = set(duties) - set(OperatorDuty.values)
         if unknown:
-            raise PuhuiError(errors.UNKNOWN_DUTY, duties=", ".join(sorted(unknown)))
+            raise PuhuiError(PartiesError.UNKNOWN_DUTY, duties=", ".join(sorted(unknown)))
     elif duties:
-        raise PuhuiError(errors.UNKNOWN_DUTY, duties="duties are for operators only")
+        raise PuhuiError(PartiesError.UNKNOWN_DUTY, duties="duties are for operators only")
     user = User(username=username, email=email, role=role, is_staff=False,
                 duties=duties or [])
     user.set_password(password)
@@ -84,14 +84,14 @@ def user_create(
 def user_register(*, username: str, email: str, password: str, role: str) -> User:
     """Self-service sign-up, for borrowers and investors only."""
     if role not in (Role.BORROWER, Role.INVESTOR):
-        raise PuhuiError(errors.ROLE_NOT_SELF_SERVICE)
+        raise PuhuiError(PartiesError.ROLE_NOT_SELF_SERVICE)
     if User.objects.filter(username__iexact=username).exists():
-        raise PuhuiError(errors.USERNAME_TAKEN, username=username)
+        raise PuhuiError(PartiesError.USERNAME_TAKEN, username=username)
     candidate = User(username=username, email=email, role=role)
     try:
         validate_password(password, user=candidate)
     except ValidationError as error:
-        raise PuhuiError(errors.WEAK_PASSWORD, problems=" ".join(error.messages)) from None
+        raise PuhuiError(PartiesError.WEAK_PASSWORD, problems=" ".join(error.messages)) from None
     user = user_create(username=username, password=password, role=Role(role), email=email)
     audit_record(actor=user, action="user.registered", subject=f"user:{user.pk}", role=role)
     return user
@@ -109,13 +109,13 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 def _require_role(user: User, role: Role) -> None:
     if user.role != role:
-        raise PuhuiError(errors.WRONG_ROLE, role=role.label)
+        raise PuhuiError(PartiesError.WRONG_ROLE, role=role.label)
 
 
 def require_duty(user: User, duty: OperatorDuty) -> None:
     _require_role(user, Role.OPERATOR)
     if not user.has_duty(duty):
-        raise PuhuiError(errors.MISSING_DUTY, duty=duty.label)
+        raise PuhuiError(PartiesError.MISSING_DUTY, duty=duty.label)
 
 
 # --- validation of identity numbers -----------------------------------------------------------
@@ -125,7 +125,7 @@ def uscc_validate(value: str) -> str:
     try:
         return str(uscc.validate(value))
     except NumberError as error:
-        raise PuhuiError(errors.INVALID_USCC, value=value, problem=str(error)) from None
+        raise PuhuiError(PartiesError.INVALID_USCC, value=value, problem=str(error)) from None
 
 
 def resident_id_validate(value: str) -> tuple[str, date]:
@@ -134,13 +134,13 @@ def resident_id_validate(value: str) -> tuple[str, date]:
         number = str(ric.validate(value))
         return number, ric.get_birth_date(number)
     except NumberError as error:
-        raise PuhuiError(errors.INVALID_RESIDENT_ID, problem=str(error)) from None
+        raise PuhuiError(PartiesError.INVALID_RESIDENT_ID, problem=str(error)) from None
 
 
 def phone_validate(value: str) -> str:
     number = "".join(value.split())
     if not PHONE_PATTERN.match(number):
-        raise PuhuiError(errors.INVALID_PHONE)
+        raise PuhuiError(PartiesError.INVALID_PHONE)
     return number
 
 
@@ -148,9 +148,9 @@ def bank_account_validate(value: str, *, card: bool) -> str:
     """Account numbers are 12–30 digits; a personal bank card also passes the Luhn check."""
     number = "".join(value.split())
     if not number.isdigit() or not 12 <= len(number) <= 30:
-        raise PuhuiError(errors.INVALID_BANK_ACCOUNT, problem="12 to 30 digits")
+        raise PuhuiError(PartiesError.INVALID_BANK_ACCOUNT, problem="12 to 30 digits")
     if card and not luhn.is_valid(number):
-        raise PuhuiError(errors.INVALID_BANK_ACCOUNT, problem="the check digit is wrong")
+        raise PuhuiError(PartiesError.INVALID_BANK_ACCOUNT, problem="the check digit is wrong")
     return number
 
 
@@ -165,7 +165,7 @@ def _sealed(value: str, context: str, **mask: int) -> dict[str, str]:
 
 def _positive(field: str, value: Decimal | int) -> None:
     if value < 0:
-        raise PuhuiError(errors.INVALID_FIGURE, field=field, problem=" cannot be negative")
+        raise PuhuiError(PartiesError.INVALID_FIGURE, field=field, problem=" cannot be negative")
 
 
 # --- KYB --------------------------------------------------------------------------------------
@@ -201,9 +201,9 @@ def enterprise_submit(
                          ("registered capital", registered_capital_wan)):
         _positive(field, value)
     if founded_on > timezone.localdate():
-        raise PuhuiError(errors.FOUNDED_IN_FUTURE)
+        raise PuhuiError(PartiesError.FOUNDED_IN_FUTURE)
     if Enterprise.objects.filter(uscc=code).exists():
-        raise PuhuiError(errors.ENTERPRISE_ALREADY_REGISTERED)
+        raise PuhuiError(PartiesError.ENTERPRISE_ALREADY_REGISTERED)
     classification = size_class_evaluate(
         industry=industry, employees=employees, revenue_wan=revenue_wan,
         assets_wan=total_assets_wan,
@@ -242,16 +242,16 @@ def licence_document_add(*, enterprise: Enterprise, user: User, kind: str,
                          upload: UploadedFile) -> LicenceDocument:
     """Store a licence outside the web root after checking its size and real file type."""
     if enterprise.representative_id != user.pk:
-        raise PuhuiError(errors.WRONG_ROLE, role="representative of this enterprise")
+        raise PuhuiError(PartiesError.WRONG_ROLE, role="representative of this enterprise")
     limit = settings.PUHUI_UPLOAD_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise PuhuiError(errors.UPLOAD_TOO_LARGE, limit_mb=limit // (1024 * 1024))
+        raise PuhuiError(PartiesError.UPLOAD_TOO_LARGE, limit_mb=limit // (1024 * 1024))
     head = upload.read(8)
     upload.seek(0)
     content_type = next((kind_ for kind_, magic in settings.PUHUI_UPLOAD_TYPES.items()
                          if head.startswith(magic)), None)
     if content_type is None:
-        raise PuhuiError(errors.UPLOAD_TYPE_REFUSED)
+        raise PuhuiError(PartiesError.UPLOAD_TYPE_REFUSED)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -273,7 +273,7 @@ def suitability_score(answers: dict[str, str]) -> tuple[int, Any]:
     """Score the questionnaire with the rulebook; returns (score, level)."""
     rules = rulebook_in_force().suitability
     if rules is None:
-        raise PuhuiError(errors.QUESTIONNAIRE_INCOMPLETE, questions="(no questionnaire)")
+        raise PuhuiError(PartiesError.QUESTIONNAIRE_INCOMPLETE, questions="(no questionnaire)")
     score = 0
     unanswered = []
     for question in rules.questions:
@@ -283,7 +283,7 @@ def suitability_score(answers: dict[str, str]) -> tuple[int, Any]:
         else:
             score += option.score
     if unanswered:
-        raise PuhuiError(errors.QUESTIONNAIRE_INCOMPLETE, questions=", ".join(unanswered))
+        raise PuhuiError(PartiesError.QUESTIONNAIRE_INCOMPLETE, questions=", ".join(unanswered))
     level = [lvl for lvl in rules.levels if lvl.min_score <= score][-1]
     return score, level
 
@@ -321,19 +321,19 @@ def investor_submit(
             inputs={"age": age}, outcome={"passed": age >= minimum, "minimum": minimum},
         )
         if age < minimum:
-            raise PuhuiError(errors.UNDERAGE, minimum=minimum,
+            raise PuhuiError(PartiesError.UNDERAGE, minimum=minimum,
                              rule_id="investors.minimum_age_years")
         sealed = _sealed(number, "resident_id")
         if InvestorProfile.objects.filter(resident_id_index=sealed["resident_id_index"]).exists():
-            raise PuhuiError(errors.INVESTOR_ALREADY_REGISTERED)
+            raise PuhuiError(PartiesError.INVESTOR_ALREADY_REGISTERED)
         identity = {**sealed, "birth_date": birth}
     else:
         code = uscc_validate(uscc_code)
         if InvestorProfile.objects.filter(uscc=code).exists():
-            raise PuhuiError(errors.INVESTOR_ALREADY_REGISTERED)
+            raise PuhuiError(PartiesError.INVESTOR_ALREADY_REGISTERED)
         identity = {"uscc": code}
     if InvestorProfile.objects.filter(user=user).exists():
-        raise PuhuiError(errors.INVESTOR_ALREADY_REGISTERED)
+        raise PuhuiError(PartiesError.INVESTOR_ALREADY_REGISTERED)
     phone_number = phone_validate(phone)
     card = bank_account_validate(bank_card, card=person)
     _positive("declared income", declared_income_yuan)
@@ -372,7 +372,8 @@ def review_mark_reviewed(*, review: AdmittanceReview, reviewer: User,
     require_duty(reviewer, OperatorDuty.REVIEWER)
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.SUBMITTED:
-        raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="reviewed")
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE,
+                         status=review.status, action="reviewed")
     review.status = ReviewStatus.REVIEWED
     review.reviewer = reviewer
     review.review_note = note
@@ -390,7 +391,7 @@ def review_decide(*, review: AdmittanceReview, approver: User, approve: bool,
     require_duty(approver, OperatorDuty.APPROVER)
     review = _review_locked(review.pk)
     if review.status != ReviewStatus.REVIEWED:
-        raise PuhuiError(errors.REVIEW_NOT_IN_STATE, status=review.status, action="decided")
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=review.status, action="decided")
     checker_may_decide(maker_id=review.reviewer_id, checker=approver, approve=approve,
                        reasons=reasons)
     _review_close(review, status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
@@ -403,9 +404,9 @@ def checker_may_decide(*, maker_id: int | None, checker: User, approve: bool,
     """The four-eyes rule of every maker-checker review (admittance here, loan applications in
     lending): the checker is not the maker, and a rejection says why."""
     if maker_id == checker.pk:
-        raise PuhuiError(errors.SAME_OPERATOR_CANNOT_APPROVE)
+        raise PuhuiError(PartiesError.SAME_OPERATOR_CANNOT_APPROVE)
     if not approve and not reasons.strip():
-        raise PuhuiError(errors.REASONS_REQUIRED)
+        raise PuhuiError(PartiesError.REASONS_REQUIRED)
 
 
 def _review_close(review: AdmittanceReview, *, status: ReviewStatus, approver: User | None,
@@ -436,13 +437,13 @@ def login_check_password(*, request: HttpRequest | None, username: str,
     window_start = timezone.now() - timedelta(seconds=settings.PUHUI_LOGIN_LOCKOUT_SECONDS)
     recent = LoginFailure.objects.filter(username__iexact=username, created_at__gte=window_start)
     if recent.count() >= settings.PUHUI_LOGIN_FAILURES_MAX:
-        raise PuhuiError(errors.LOGIN_LOCKED,
+        raise PuhuiError(PartiesError.LOGIN_LOCKED,
                          minutes=settings.PUHUI_LOGIN_LOCKOUT_SECONDS // 60)
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
         ip = request.META.get("REMOTE_ADDR") if request is not None else None
         LoginFailure.objects.create(username=username, ip_address=ip)
-        raise PuhuiError(errors.BAD_CREDENTIALS)
+        raise PuhuiError(PartiesError.BAD_CREDENTIALS)
     LoginFailure.objects.filter(username__iexact=username).delete()
     return user
 
@@ -468,7 +469,7 @@ def totp_verify(*, user: User, code: str) -> None:
     """Accept the current (or adjacent) code once; confirms an enrolment on first success."""
     device = TotpDevice.objects.select_for_update().filter(user=user).first()
     if device is None:
-        raise PuhuiError(errors.TOTP_INVALID)
+        raise PuhuiError(PartiesError.TOTP_INVALID)
     totp = pyotp.TOTP(pii_decrypt(device.secret_encrypted, context="totp.secret"))
     now = timezone.now()
     step_now = int(now.timestamp()) // totp.interval
@@ -480,7 +481,7 @@ def totp_verify(*, user: User, code: str) -> None:
             device.confirmed_at = device.confirmed_at or now
             device.save(update_fields=["last_used_step", "confirmed_at"])
             return
-    raise PuhuiError(errors.TOTP_INVALID)
+    raise PuhuiError(PartiesError.TOTP_INVALID)
 
 
 # --- key rotation -----------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from ninja.responses import Status
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_to_minor
 from puhui.core.signing import signature_matches, timestamp_stale
-from puhui.registry import errors, services
+from puhui.registry import services
+from puhui.registry.errors import RegistryError
 from puhui.registry.models import Member, RequestNonce
 from puhui.registry.ports import RegistryReport, SubjectReport
 
@@ -38,18 +39,18 @@ class SignedByMember:
         if member is None or not (timestamp and nonce and given) or not signature_matches(
                 given, services.member_secret(member), code, request.method or "",
                 request.get_full_path(), timestamp, nonce, request.body):
-            raise PuhuiError(errors.REQUEST_NOT_SIGNED)
+            raise PuhuiError(RegistryError.REQUEST_NOT_SIGNED)
         try:
             stale = timestamp_stale(timestamp)
         except ValueError:
-            raise PuhuiError(errors.REQUEST_NOT_SIGNED) from None
+            raise PuhuiError(RegistryError.REQUEST_NOT_SIGNED) from None
         if stale:
-            raise PuhuiError(errors.REQUEST_STALE)
+            raise PuhuiError(RegistryError.REQUEST_STALE)
         try:
             with transaction.atomic():
                 RequestNonce.objects.create(member=member, nonce=nonce[:64])
         except IntegrityError:
-            raise PuhuiError(errors.REQUEST_REPLAYED) from None
+            raise PuhuiError(RegistryError.REQUEST_REPLAYED) from None
         return member
 
 

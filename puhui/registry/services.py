@@ -27,11 +27,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from puhui.core.errors import PuhuiError
+from puhui.core.errors import CoreError, PuhuiError
 from puhui.core.money import money_from_minor, money_to_minor
 from puhui.core.pii import pii_blind_index, pii_decrypt, pii_encrypt, pii_mask
 from puhui.core.signing import signature, signature_matches
-from puhui.registry import errors
+from puhui.registry.errors import RegistryError
 from puhui.registry.models import (
     Consent,
     Dispute,
@@ -89,7 +89,7 @@ def _subject_index(kind: str, identity: str) -> str:
 
 def subject_find(kind: str, identity: str) -> Subject | None:
     if kind not in SubjectKind.values:
-        raise PuhuiError(errors.SUBJECT_KIND_UNKNOWN, kind=kind)
+        raise PuhuiError(RegistryError.SUBJECT_KIND_UNKNOWN, kind=kind)
     return Subject.objects.filter(kind=kind, identity_index=_subject_index(kind, identity)).first()
 
 
@@ -126,13 +126,13 @@ def consent_record(*, member: Member, consent_id: str, subject_kind: str, subjec
                    signed: str) -> Consent:
     """Store a consent the member collected; refused unless the member's signature matches."""
     if purpose not in Purpose.values:
-        raise PuhuiError(errors.PURPOSE_UNKNOWN, purpose=purpose)
+        raise PuhuiError(RegistryError.PURPOSE_UNKNOWN, purpose=purpose)
     if expires_at <= granted_at:
-        raise PuhuiError(errors.CONSENT_INVALID, problem="it expires before it is granted")
+        raise PuhuiError(RegistryError.CONSENT_INVALID, problem="it expires before it is granted")
     if not signature_matches(signed, member_secret(member), "consent", consent_id, subject_kind,
                              subject_id.strip().upper(), purpose, granted_at.isoformat(),
                              expires_at.isoformat()):
-        raise PuhuiError(errors.CONSENT_INVALID, problem="the signature does not match")
+        raise PuhuiError(RegistryError.CONSENT_INVALID, problem="the signature does not match")
     subject = subject_for(subject_kind, subject_id)
     existing = Consent.objects.filter(member=member, consent_id=consent_id).first()
     if existing:
@@ -245,7 +245,7 @@ def report_request(*, member: Member, subject_kind: str, subject_id: str, purpos
                                allowed=consent is not None,
                                reason="" if consent else "no valid consent")
     if consent is None or subject is None:
-        raise PuhuiError(errors.CONSENT_REQUIRED)
+        raise PuhuiError(RegistryError.CONSENT_REQUIRED)
     return report_build(subject=subject, member=member, today=now.date(),
                         rulebook=rulebook_in_force(), purpose=purpose)
 
@@ -280,7 +280,7 @@ def subject_dispute(*, member: Member, subject_kind: str, subject_id: str, conse
     consent = _consent_valid(member=member, subject=subject, purpose=Purpose.SUBJECT_REQUEST,
                              consent_id=consent_id, now=now)
     if consent is None or subject is None:
-        raise PuhuiError(errors.CONSENT_REQUIRED)
+        raise PuhuiError(RegistryError.CONSENT_REQUIRED)
     return dispute_open(
         subject=subject, statement=statement,
         trade_line=TradeLine.objects.filter(pk=trade_line_id).first()
@@ -552,18 +552,18 @@ def reservation_hold(*, member: Member, subject_kind: str, subject_id: str, refe
     refused when it would take the subject over the cap across all members. Idempotent by
     reference (the same amount again is the same reservation)."""
     if amount_fen <= 0:
-        raise PuhuiError(errors.AMOUNT_INVALID)
+        raise PuhuiError(CoreError.AMOUNT_NOT_POSITIVE)
     subject = subject_for(subject_kind, subject_id)
     Subject.objects.select_for_update().filter(pk=subject.pk).get()  # one decision at a time
     existing = Reservation.objects.filter(member=member, reference=reference).first()
     if existing:
         if existing.amount_fen != amount_fen:
-            raise PuhuiError(errors.RESERVATION_DIFFERS, reference=reference)
+            raise PuhuiError(RegistryError.RESERVATION_DIFFERS, reference=reference)
         return existing
     cap = _cap_fen(subject, rulebook or rulebook_in_force())
     exposure = exposure_fen(subject)
     if exposure + amount_fen > cap:
-        raise PuhuiError(errors.OVER_CROSS_PLATFORM_CAP, cap=_yuan(cap),
+        raise PuhuiError(RegistryError.OVER_CROSS_PLATFORM_CAP, cap=_yuan(cap),
                          exposure=_yuan(exposure), headroom=_yuan(max(cap - exposure, 0)))
     return Reservation.objects.create(member=member, subject=subject, reference=reference,
                                       amount_fen=amount_fen)
@@ -573,7 +573,7 @@ def _reservation_locked(member: Member, reference: str) -> Reservation:
     found = (Reservation.objects.select_for_update()
              .filter(member=member, reference=reference).first())
     if found is None:
-        raise PuhuiError(errors.RESERVATION_NOT_FOUND, reference=reference)
+        raise PuhuiError(RegistryError.RESERVATION_NOT_FOUND, reference=reference)
     return found
 
 
@@ -582,7 +582,7 @@ def reservation_release(*, member: Member, reference: str) -> Reservation:
     """The listing failed: the headroom is free again (idempotent)."""
     reservation = _reservation_locked(member, reference)
     if reservation.status == ReservationStatus.CONVERTED:
-        raise PuhuiError(errors.RESERVATION_RESOLVED, reference=reference,
+        raise PuhuiError(RegistryError.RESERVATION_RESOLVED, reference=reference,
                          status=reservation.status)
     if reservation.status == ReservationStatus.HELD:
         reservation.status, reservation.resolved_at = ReservationStatus.RELEASED, timezone.now()
@@ -599,11 +599,11 @@ def reservation_convert(*, member: Member, reference: str,
     if reservation.status == ReservationStatus.CONVERTED:
         return reservation
     if reservation.status == ReservationStatus.RELEASED:
-        raise PuhuiError(errors.RESERVATION_RESOLVED, reference=reference,
+        raise PuhuiError(RegistryError.RESERVATION_RESOLVED, reference=reference,
                          status=reservation.status)
     result = trade_lines_report(member=member, records=[trade_line | {"event": "opened"}])
     if result.rejected:
-        raise PuhuiError(errors.TRADE_LINE_REJECTED, reason=result.rejected[0]["reason"])
+        raise PuhuiError(RegistryError.TRADE_LINE_REJECTED, reason=result.rejected[0]["reason"])
     reservation.status, reservation.resolved_at = ReservationStatus.CONVERTED, timezone.now()
     reservation.save(update_fields=["status", "resolved_at"])
     return reservation
@@ -627,9 +627,9 @@ def negative_record_report(*, member: Member, subject_kind: str, subject_id: str
     first (the registry refuses otherwise); the record expires after the retention period."""
     today = today or timezone.localdate()
     if kind not in NegativeKind.values:
-        raise PuhuiError(errors.NEGATIVE_KIND_UNKNOWN, kind=kind)
+        raise PuhuiError(RegistryError.NEGATIVE_KIND_UNKNOWN, kind=kind)
     if subject_notified_on is None or subject_notified_on > today:
-        raise PuhuiError(errors.SUBJECT_NOT_NOTIFIED)
+        raise PuhuiError(RegistryError.SUBJECT_NOT_NOTIFIED)
     policy = rulebook_section(rulebook_in_force(), "credit_information")
     return NegativeRecord.objects.create(
         member=member, subject=subject_for(subject_kind, subject_id), kind=kind, detail=detail,
@@ -643,9 +643,9 @@ def dispute_open(*, subject: Subject, statement: str, negative_record: NegativeR
     today = today or timezone.localdate()
     target = negative_record or trade_line
     if target is None or target.subject_id != subject.pk:
-        raise PuhuiError(errors.DISPUTE_TARGET_INVALID)
+        raise PuhuiError(RegistryError.DISPUTE_TARGET_INVALID)
     if not statement.strip():
-        raise PuhuiError(errors.DISPUTE_STATEMENT_REQUIRED)
+        raise PuhuiError(RegistryError.DISPUTE_STATEMENT_REQUIRED)
     days = rulebook_section(rulebook_in_force(), "credit_information").dispute_answer_days
     return Dispute.objects.create(subject=subject, member_id=target.member_id,
                                   negative_record=negative_record, trade_line=trade_line,
@@ -659,11 +659,11 @@ def dispute_answer(*, member: Member, dispute_id: int, upheld: bool, answer: str
     """The member answers: the record stands (``upheld``) or is withdrawn."""
     dispute = Dispute.objects.select_for_update().filter(pk=dispute_id, member=member).first()
     if dispute is None:
-        raise PuhuiError(errors.DISPUTE_NOT_FOUND, dispute=dispute_id)
+        raise PuhuiError(RegistryError.DISPUTE_NOT_FOUND, dispute=dispute_id)
     if dispute.answered_on is not None:
-        raise PuhuiError(errors.DISPUTE_ANSWERED, dispute=dispute_id)
+        raise PuhuiError(RegistryError.DISPUTE_ANSWERED, dispute=dispute_id)
     if not answer.strip():
-        raise PuhuiError(errors.DISPUTE_STATEMENT_REQUIRED)
+        raise PuhuiError(RegistryError.DISPUTE_STATEMENT_REQUIRED)
     today = today or timezone.localdate()
     dispute.answered_on, dispute.answer, dispute.upheld = today, answer, upheld
     dispute.save(update_fields=["answered_on", "answer", "upheld"])

@@ -17,14 +17,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from puhui.core.errors import PuhuiError
-from puhui.rulebook.errors import (
-    FIGURE_MISSING,
-    FIGURE_NEGATIVE,
-    NO_RULEBOOK_IN_FORCE,
-    RULEBOOK_SECTION_MISSING,
-    UNKNOWN_INDUSTRY,
-    RulebookFileError,
-)
+from puhui.rulebook.errors import RulebookError, RulebookFileError
 from puhui.rulebook.schema import Industry, Rulebook
 
 RULEBOOK_DIR = Path(__file__).resolve().parent / "rulebooks"
@@ -69,14 +62,14 @@ def rulebook_in_force(*, rulebook_id: str | None = None, on: date | None = None)
             meta.effective_to is None or on < meta.effective_to
         ):
             return book
-    raise PuhuiError(NO_RULEBOOK_IN_FORCE, rulebook=rulebook_id, on=on.isoformat())
+    raise PuhuiError(RulebookError.NO_RULEBOOK_IN_FORCE, rulebook=rulebook_id, on=on.isoformat())
 
 
 def rulebook_section(book: Rulebook, name: str) -> Any:
     """A section the caller cannot do without; its absence is an error naming it."""
     section = getattr(book, name)
     if section is None:
-        raise PuhuiError(RULEBOOK_SECTION_MISSING, rulebook=book.key, section=name)
+        raise PuhuiError(RulebookError.RULEBOOK_SECTION_MISSING, rulebook=book.key, section=name)
     return section
 
 
@@ -125,7 +118,7 @@ def size_class_evaluate(
     table = rulebook_section(book, "size_classes")
     rule: Industry | None = table.industries.get(industry)
     if rule is None:
-        raise PuhuiError(UNKNOWN_INDUSTRY, industry=industry,
+        raise PuhuiError(RulebookError.UNKNOWN_INDUSTRY, industry=industry,
                          choices=", ".join(table.industries))
     given: dict[str, Decimal | None] = {
         "employees": None if employees is None else Decimal(employees),
@@ -134,11 +127,11 @@ def size_class_evaluate(
     needed = rule.indicators()
     missing = [name for name in needed if given[name] is None]
     if missing:
-        raise PuhuiError(FIGURE_MISSING, industry=industry,
+        raise PuhuiError(RulebookError.FIGURE_MISSING, industry=industry,
                          figures=", ".join(FIGURE_NAMES_EN[name] for name in missing))
     for name, value in given.items():
         if value is not None and value < 0:
-            raise PuhuiError(FIGURE_NEGATIVE, figure=FIGURE_NAMES_EN[name])
+            raise PuhuiError(RulebookError.FIGURE_NEGATIVE, figure=FIGURE_NAMES_EN[name])
     figures = {name: given[name] for name in needed}
 
     def meets(bounds: Any) -> bool:

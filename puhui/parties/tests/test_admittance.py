@@ -168,7 +168,7 @@ def test_decisions_need_a_review_first_and_rejections_need_reasons():
     review = investor_new().review
     with pytest.raises(PuhuiError) as early:
         review_decide(review=review, approver=checker, approve=True, reasons="")
-    assert early.value.code == "REVIEW_NOT_IN_STATE"
+    assert early.value.code == "APPLICATION_NOT_IN_STATE"
     review_mark_reviewed(review=review, reviewer=maker, note="ok")
     with pytest.raises(PuhuiError) as silent:
         review_decide(review=review, approver=checker, approve=False, reasons="  ")
