@@ -17,7 +17,6 @@ from puhui.ledger.models import Account
 from puhui.ledger.tests.factories import fund
 from puhui.lending.cob import cob_run_for_date
 from puhui.lending.models import ApplicationStatus
-from puhui.lending.repayments import loan_quote, repayment_make
 from puhui.lending.services import (
     application_decide,
     application_mark_reviewed,
@@ -25,6 +24,7 @@ from puhui.lending.services import (
     applications_recheck_waiting,
     bid_place,
 )
+from puhui.lending.services.repayments import loan_quote, repayment_make
 from puhui.lending.tests.factories import (
     admitted_enterprise,
     investor_with_money,

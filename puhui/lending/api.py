@@ -1,5 +1,6 @@
 """Lending API: listings and bids (investors), applications and repayments (borrowers)."""
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -12,10 +13,12 @@ from ninja.responses import Status
 
 from puhui.core.money import money_from_minor
 from puhui.lending import selectors, services
-from puhui.lending.models import Bid, Listing
-from puhui.lending.repayments import repayment_make
+from puhui.lending.models import Listing
+from puhui.lending.ports import CreditSummary
+from puhui.lending.services.repayments import repayment_make
 from puhui.parties.auth import for_roles
-from puhui.parties.models import Enterprise, Role, User
+from puhui.parties.models import Role, User
+from puhui.parties.selectors import enterprise_for
 
 router = Router(tags=["lending"])
 Yuan = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -48,6 +51,8 @@ class BidOut(Schema):
 
 
 class ApplicationIn(Schema):
+    id: UUID | None = Field(None, description="Your idempotency key: a retry with the same id "
+                                              "answers with the application it made.")
     enterprise_id: int
     product: str = Field(max_length=40)
     amount: Yuan
@@ -171,7 +176,7 @@ def bid_place(request: HttpRequest, listing_id: int, payload: BidIn) -> Status[B
              summary="Cancel a bid while its listing is open")
 def bid_cancel(request: HttpRequest, bid_id: UUID) -> BidOut:
     user = _user(request)
-    bid = Bid.objects.filter(pk=bid_id, investor=user).first()
+    bid = selectors.bid_of(user=user, bid_id=str(bid_id))
     if bid is None:
         raise PermissionDenied
     bid = services.bid_cancel(investor=user, bid=bid)
@@ -183,10 +188,7 @@ def bid_cancel(request: HttpRequest, bid_id: UUID) -> BidOut:
              summary="Apply for a loan")
 def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[ApplicationOut]:
     user = _user(request)
-    enterprise = Enterprise.objects.filter(pk=payload.enterprise_id,
-                                           representative=user).first()
-    if enterprise is None:
-        raise PermissionDenied
+    enterprise = enterprise_for(user=user, enterprise_id=payload.enterprise_id)
     product = selectors.products_offered().filter(code=payload.product).first()
     if product is None:
         raise Http404
@@ -194,7 +196,7 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[A
         user=user, enterprise=enterprise, product=product, amount=payload.amount,
         term_months=payload.term_months, method=payload.method,
         purpose_category=payload.purpose_category,
-        purpose_description=payload.purpose_description)
+        purpose_description=payload.purpose_description, request_id=payload.id)
     return Status(201, ApplicationOut(
         id=application.pk, status=application.status, amount=_yuan(application.amount_fen),
         checks=[CheckOut(**check) for check in application.checks],
@@ -202,11 +204,14 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[A
         decision_reasons=application.decision_reasons))
 
 
-def _credit_out(credit: dict[str, Any]) -> CreditOut | None:
-    if not credit:
+def _credit_out(stored: dict[str, Any]) -> CreditOut | None:
+    credit = CreditSummary.from_json(stored)
+    if credit is None:
         return None
-    fields = {key: value for key, value in credit.items() if key != "limit_fen"}
-    return CreditOut(**fields, limit=_yuan(credit["limit_fen"]))
+    return CreditOut(model_version=credit.model_version, model_kind=credit.model_kind,
+                     score=credit.score, grade=credit.grade, pd=str(credit.pd),
+                     rate_annual=str(credit.rate_annual), limit=_yuan(credit.limit_fen),
+                     reasons=[ReasonOut(**asdict(reason)) for reason in credit.reasons])
 
 
 @router.get("/loans/{loan_id}", response=LoanOut, summary="A loan and its schedule")

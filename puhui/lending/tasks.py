@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from puhui.core.business_day import DailyStep, Partition
 from puhui.lending.cob import CobResult, cob_run_for_date
-from puhui.lending.reminders import RemindersSent, reminders_send
 from puhui.lending.services import listings_close_expired
+from puhui.lending.services.reminders import RemindersSent, reminders_send
 
 
 @dataclass(frozen=True)

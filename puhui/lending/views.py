@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.errors import PuhuiError
-from puhui.lending import collections, selectors, services
+from puhui.lending import selectors, services
 from puhui.lending.forms import (
     ApplicationForm,
     BidForm,
@@ -35,7 +35,8 @@ from puhui.lending.models import (
     LoanApplication,
     Reminder,
 )
-from puhui.lending.repayments import loan_quote, prepayment_partial, repayment_make
+from puhui.lending.services import collections
+from puhui.lending.services.repayments import loan_quote, prepayment_partial, repayment_make
 from puhui.operations.close_of_business import close_of_business_run
 from puhui.parties.forms import DecisionForm, ReviewForm, error_sentence, form_error
 from puhui.parties.models import InvestorProfile, OperatorDuty, Role, User

@@ -27,6 +27,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as NumberError
 
 from puhui.audit.services import audit_record
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import CoreError, PuhuiError
 from puhui.core.pii import pii_blind_index, pii_decrypt, pii_encrypt, pii_mask
 from puhui.parties.errors import PartiesError
@@ -200,7 +201,7 @@ def enterprise_submit(
                          ("total assets", total_assets_wan),
                          ("registered capital", registered_capital_wan)):
         _positive(field, value)
-    if founded_on > timezone.localdate():
+    if founded_on > business_date_today():
         raise PuhuiError(PartiesError.FOUNDED_IN_FUTURE)
     if Enterprise.objects.filter(uscc=code).exists():
         raise PuhuiError(PartiesError.ENTERPRISE_ALREADY_REGISTERED)
@@ -314,7 +315,7 @@ def investor_submit(
     if person:
         number, birth = resident_id_validate(resident_id)
         minimum = rulebook_section(book, "investors").minimum_age_years
-        age = age_on(birth, timezone.localdate())
+        age = age_on(birth, business_date_today())
         rule_evaluation_record(
             rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
             rule_id="investors.minimum_age_years", subject=f"user:{user.pk}",

@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from puhui.core.business_day import business_date_today
 from puhui.parties.models import Enterprise, Role, User
 from puhui.registry.client import RegistryRefused, RegistryUnavailable, registry_client
 
@@ -25,7 +25,7 @@ class DisputeForm(forms.Form):
 
 
 def _subject(enterprise: Enterprise, user: User) -> dict[str, Any]:
-    consent_id = f"subject:{user.pk}:{timezone.localdate().isoformat()}"
+    consent_id = f"subject:{user.pk}:{business_date_today().isoformat()}"
     registry_client().consent_give(consent_id=consent_id, purpose="subject_request",
                                    subject_kind="enterprise", subject_id=enterprise.uscc,
                                    days=1)

@@ -27,6 +27,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import CoreError, PuhuiError
 from puhui.core.money import money_from_minor, money_to_minor
 from puhui.core.pii import pii_blind_index, pii_decrypt, pii_encrypt, pii_mask
@@ -625,7 +626,7 @@ def negative_record_report(*, member: Member, subject_kind: str, subject_id: str
                            today: date | None = None) -> NegativeRecord:
     """Report a default, confirmed fake information or fraud; the subject must have been told
     first (the registry refuses otherwise); the record expires after the retention period."""
-    today = today or timezone.localdate()
+    today = today or business_date_today()
     if kind not in NegativeKind.values:
         raise PuhuiError(RegistryError.NEGATIVE_KIND_UNKNOWN, kind=kind)
     if subject_notified_on is None or subject_notified_on > today:
@@ -640,7 +641,7 @@ def negative_record_report(*, member: Member, subject_kind: str, subject_id: str
 @transaction.atomic
 def dispute_open(*, subject: Subject, statement: str, negative_record: NegativeRecord | None = None,
                  trade_line: TradeLine | None = None, today: date | None = None) -> Dispute:
-    today = today or timezone.localdate()
+    today = today or business_date_today()
     target = negative_record or trade_line
     if target is None or target.subject_id != subject.pk:
         raise PuhuiError(RegistryError.DISPUTE_TARGET_INVALID)
@@ -664,7 +665,7 @@ def dispute_answer(*, member: Member, dispute_id: int, upheld: bool, answer: str
         raise PuhuiError(RegistryError.DISPUTE_ANSWERED, dispute=dispute_id)
     if not answer.strip():
         raise PuhuiError(RegistryError.DISPUTE_STATEMENT_REQUIRED)
-    today = today or timezone.localdate()
+    today = today or business_date_today()
     dispute.answered_on, dispute.answer, dispute.upheld = today, answer, upheld
     dispute.save(update_fields=["answered_on", "answer", "upheld"])
     if not upheld and dispute.negative_record_id:
@@ -675,6 +676,6 @@ def dispute_answer(*, member: Member, dispute_id: int, upheld: bool, answer: str
 @transaction.atomic
 def disputes_escalate(*, today: date | None = None) -> int:
     """Flag every dispute still unanswered past its deadline; returns how many were escalated."""
-    today = today or timezone.localdate()
+    today = today or business_date_today()
     return Dispute.objects.filter(answered_on__isnull=True, escalated_on__isnull=True,
                                   answer_due_on__lt=today).update(escalated_on=today)

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.parties.models import OperatorDuty, Role, User
 from puhui.parties.services import require_duty
@@ -68,8 +68,8 @@ def disputes(request: HttpRequest) -> HttpResponse:
     _administrator(request)
     escalated = None
     if request.method == "POST":
-        escalated = disputes_escalate(today=timezone.localdate())
-    today: date = timezone.localdate()
+        escalated = disputes_escalate(today=business_date_today())
+    today: date = business_date_today()
     return render(request, "registry/disputes.html", {
         "disputes": Dispute.objects.select_related("member", "subject").order_by(
             "answered_on", "answer_due_on", "pk"),

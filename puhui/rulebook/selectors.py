@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from pydantic import ValidationError
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.rulebook.errors import RulebookError, RulebookFileError
 from puhui.rulebook.schema import Industry, Rulebook
@@ -55,7 +55,7 @@ def rulebooks_all() -> tuple[Rulebook, ...]:
 def rulebook_in_force(*, rulebook_id: str | None = None, on: date | None = None) -> Rulebook:
     """The version of the platform's rulebook (``PUHUI_RULEBOOK``) in force on a date."""
     rulebook_id = rulebook_id or settings.PUHUI_RULEBOOK
-    on = on or timezone.localdate()
+    on = on or business_date_today()
     for book in sorted(rulebooks_all(), key=lambda b: b.rulebook.effective_from, reverse=True):
         meta = book.rulebook
         if meta.id == rulebook_id and meta.effective_from <= on and (

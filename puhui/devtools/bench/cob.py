@@ -17,6 +17,7 @@ from django.core.management.base import CommandParser
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from puhui.core.business_day import business_date_today
 from puhui.devtools.bench import Workload
 from puhui.devtools.world import enterprise_admitted, product_new
 from puhui.lending.cob import cob_run_for_date
@@ -81,7 +82,7 @@ def _book_generate(loans: int, business_date: date) -> None:
 
 def bench_cob(*, loans: int = 1_000_000, workers: int = 1) -> dict[str, Any]:
     """``workers`` > 1 runs that many partitions at once, each on its own connection."""
-    business_date = timezone.localdate()
+    business_date = business_date_today()
     began = time.perf_counter()
     _book_generate(loans, business_date)
     generate_seconds = time.perf_counter() - began

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from puhui.core.business_day import business_date_today
 from puhui.devtools.bench import Workload
 from puhui.devtools.benchserver import database_url, free_port, server_start
 from puhui.registry.client import RegistryClient, RegistryRefused
@@ -63,10 +64,10 @@ def _limit(member: Member, count: int) -> float:
     for first in range(0, count, BATCH):
         TradeLine.objects.bulk_create([
             TradeLine(member=member, account_number=f"L-{n}", subject=subject,
-                      product_type="loan", opened_on=timezone.localdate(),
+                      product_type="loan", opened_on=business_date_today(),
                       amount_fen=30_000_000, balance_fen=18_000_050,
                       scheduled_payment_fen=2_610_000, past_due_fen=0, status="open",
-                      payment_history="*" * 14 + "N" * 10, as_of=timezone.localdate())
+                      payment_history="*" * 14 + "N" * 10, as_of=business_date_today())
             for n in range(first, min(first + BATCH, count))], batch_size=BATCH)
     return time.perf_counter() - started
 

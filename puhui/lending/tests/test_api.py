@@ -92,3 +92,22 @@ def test_an_application_over_the_api_carries_its_credit_decision():
     assert (credit["grade"], credit["pd"]) == (decision.grade, str(decision.pd))
     assert credit["limit"] == f"{decision.limit_fen / 100:.2f}"
     assert all(r["value"] and r["label_zh"] for r in credit["reasons"])
+
+
+def test_an_application_sent_twice_with_one_id_is_made_once():
+    product = product_new()
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    client = as_user(enterprise.representative)
+    body = {"id": "6f1d2c3b-0000-4000-8000-000000000042", "enterprise_id": enterprise.pk,
+            "product": product.code, "amount": "100000", "term_months": 12,
+            "method": "equal-installment", "purpose_category": "inventory",
+            "purpose_description": "tea for the season"}
+    first = post(client, "/api/v1/lending/applications", body)
+    again = post(client, "/api/v1/lending/applications", body)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert CreditDecision.objects.count() == 1  # evaluated once
+    changed = post(client, "/api/v1/lending/applications", body | {"amount": "90000"})
+    assert changed.status_code == 409
+    assert changed.json()["code"] == "ALREADY_SENT_DIFFERENTLY"
+    assert changed.json()["detail"] == {"field": "amount"}

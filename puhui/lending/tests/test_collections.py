@@ -11,9 +11,9 @@ from puhui.ledger.models import NormalBalance
 from puhui.ledger.selectors import ledger_verify
 from puhui.ledger.services import NewTransfer, account_create, transfers_create
 from puhui.lending.cob import cob_run_for_date
-from puhui.lending.collections import loan_write_off, recovery_record
 from puhui.lending.models import CollectionCase, LoanStatus, Note
 from puhui.lending.services import bid_place
+from puhui.lending.services.collections import loan_write_off, recovery_record
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 from puhui.parties.models import Role
 from puhui.parties.tests.factories import user_new

@@ -30,8 +30,8 @@ from puhui.ledger.selectors import ledger_verify
 from puhui.ledger.services import NewTransfer, transfers_create
 from puhui.lending.cob import cob_run_for_date
 from puhui.lending.models import Bid, BidStatus, Installment, Note
-from puhui.lending.repayments import loan_quote, repayment_make
 from puhui.lending.services import bid_cancel, bid_place, listing_funded_fen, wallet_for
+from puhui.lending.services.repayments import loan_quote, repayment_make
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 
 DEPOSIT = 6_000_00

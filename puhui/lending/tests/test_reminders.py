@@ -17,9 +17,9 @@ from puhui.ledger.models import Account
 from puhui.ledger.tests.factories import fund
 from puhui.lending.cob import cob_run_for_date
 from puhui.lending.models import Reminder
-from puhui.lending.reminders import reminders_send
-from puhui.lending.repayments import repayment_make
 from puhui.lending.services import bid_place
+from puhui.lending.services.reminders import reminders_send
+from puhui.lending.services.repayments import repayment_make
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 from tests.processes import free_port
 

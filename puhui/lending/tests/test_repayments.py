@@ -11,8 +11,8 @@ from puhui.ledger.models import Account, NormalBalance, Transfer
 from puhui.ledger.selectors import ledger_verify
 from puhui.ledger.services import NewTransfer, account_create, transfers_create
 from puhui.lending.models import Installment, LoanStatus, Note
-from puhui.lending.repayments import loan_quote, repayment_make
 from puhui.lending.services import bid_place, wallet_for
+from puhui.lending.services.repayments import loan_quote, repayment_make
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def owed(loan):
 
 
 def test_partial_prepayment_shortening_the_term(principal_loan):
-    from puhui.lending.repayments import prepayment_partial
+    from puhui.lending.services.repayments import prepayment_partial
 
     loan = principal_loan
     prepayment_partial(user=borrower(loan), loan=loan, principal=Decimal("3000"),
@@ -176,7 +176,7 @@ def test_partial_prepayment_shortening_the_term(principal_loan):
 
 
 def test_partial_prepayment_lowering_the_installments(principal_loan):
-    from puhui.lending.repayments import prepayment_partial
+    from puhui.lending.services.repayments import prepayment_partial
 
     loan = principal_loan
     prepayment_partial(user=borrower(loan), loan=loan, principal=Decimal("3000"),
@@ -191,7 +191,7 @@ def test_partial_prepayment_lowering_the_installments(principal_loan):
 
 
 def test_partial_prepayment_refuses_what_it_cannot_do(principal_loan):
-    from puhui.lending.repayments import prepayment_partial
+    from puhui.lending.services.repayments import prepayment_partial
 
     loan = principal_loan
     with pytest.raises(PuhuiError) as too_much:

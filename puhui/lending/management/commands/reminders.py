@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from puhui.lending.reminders import reminders_send
+from puhui.lending.services.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -21,8 +21,8 @@ from puhui.lending.models import (
     Recovery,
 )
 from puhui.lending.ports import ExposureChange
-from puhui.lending.repayments import ledger_move, notes_pay
-from puhui.lending.services import exposure_event
+from puhui.lending.services.plugins import exposure_event
+from puhui.lending.services.repayments import ledger_move, notes_pay
 from puhui.parties.models import OperatorDuty, User
 from puhui.parties.services import require_duty
 

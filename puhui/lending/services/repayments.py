@@ -24,12 +24,8 @@ from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, t
 from puhui.lending.errors import LendingError
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
 from puhui.lending.ports import ExposureChange
-from puhui.lending.services import (
-    _transfer_id,
-    exposure_event,
-    platform_account,
-    wallet_for,
-)
+from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
+from puhui.lending.services.plugins import exposure_event
 from puhui.parties.models import User
 
 PARTS = ("penalty", "fee", "interest", "principal")
@@ -248,7 +244,7 @@ def notes_pay(*, loan: Loan, notes: list[Note], principal: list[int], income: li
         note.interest_received_fen += earned
         if back + earned:
             transfers.append(NewTransfer(
-                id=_transfer_id(*key, note.pk), debit_account_id=loan.borrower_account_id,
+                id=ledger_transfer_id(*key, note.pk), debit_account_id=loan.borrower_account_id,
                 credit_account_id=wallet_for(owner=note.investor.ledger_owner,
                                              kind="investor_wallet", currency=currency).id,
                 amount=back + earned, currency=currency, code=code,
@@ -261,7 +257,7 @@ def platform_fee(*, loan: Loan, amount_fen: int, key: tuple, code: str) -> list[
     if not amount_fen:
         return []
     currency = loan.listing.application.product.currency
-    return [NewTransfer(id=_transfer_id(*key), debit_account_id=loan.borrower_account_id,
+    return [NewTransfer(id=ledger_transfer_id(*key), debit_account_id=loan.borrower_account_id,
                         credit_account_id=platform_account("platform_fee_income", currency).id,
                         amount=amount_fen, currency=currency, code=code,
                         reference=f"loan:{loan.pk}")]

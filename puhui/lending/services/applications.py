@@ -1,0 +1,219 @@
+"""Loan applications: every pre-approval check recorded with its rule id, waiting for the
+shared registry when it cannot be asked, and maker-checker review."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from puhui.audit.services import audit_record
+from puhui.core.errors import CoreError, PuhuiError, sent_before
+from puhui.core.money import (
+    money_shown,
+    money_to_minor,
+)
+from puhui.lending.errors import LendingError
+from puhui.lending.models import (
+    ApplicationStatus,
+    LoanApplication,
+    LoanProduct,
+    RepaymentMethod,
+)
+from puhui.lending.ports import (
+    Check,
+    CreditEvaluator,
+    CreditOutcome,
+    ExposureChange,
+    RegistryAnswer,
+    RegistryStep,
+)
+from puhui.lending.services.plugins import (
+    application_facts,
+    exposure_event,
+    headroom_reserve_none,
+    plugin,
+    registry_report_none,
+)
+from puhui.parties.models import Enterprise, OperatorDuty, ReviewStatus, User
+from puhui.parties.services import checker_may_decide, require_duty
+from puhui.rulebook.schema import Rulebook
+from puhui.rulebook.selectors import rulebook_in_force
+from puhui.rulebook.services import rule_evaluation_record
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    user: User,
+    enterprise: Enterprise,
+    product: LoanProduct,
+    amount: Decimal,
+    term_months: int,
+    method: str,
+    purpose_category: str,
+    purpose_description: str,
+    planned_payees: Sequence[dict[str, Any]] = (),
+    grace_months: int = 0,
+    request_id: uuid.UUID | None = None,
+) -> LoanApplication:
+    """Apply for a loan; every pre-approval check runs and is recorded with its rule id.
+
+    A failed check refuses the application (status ``refused``, checks kept for the borrower
+    and the operator); otherwise it waits for an operator's review. ``request_id`` (the form's
+    or the client's) makes a second send answer with the application the first one made.
+    """
+    if enterprise.representative_id != user.pk:
+        raise PuhuiError(LendingError.NOT_YOUR_ENTERPRISE)
+    if request_id is not None:
+        # the enterprise's row serialises two sends of the same form
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        existing = LoanApplication.objects.filter(request_id=request_id).first()
+        if existing is not None:
+            return sent_before(existing, enterprise_id=enterprise.pk, product_id=product.pk,
+                               amount_fen=money_to_minor(amount, product.currency),
+                               term_months=term_months, method=method)
+    if not product.active:
+        raise PuhuiError(LendingError.PRODUCT_UNAVAILABLE, product=product.code)
+    amount_fen = money_to_minor(amount, product.currency)
+    problems = []
+    if not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
+        problems.append(f"the amount must be {money_shown(product.amount_min_fen, 'CNY')} to "
+                        f"{money_shown(product.amount_max_fen, 'CNY')}")
+    if term_months not in product.terms_months:
+        problems.append(f"the term must be one of {product.terms_months} months")
+    if method not in product.methods:
+        problems.append(f"the method must be one of {', '.join(product.methods)}")
+    if not 0 <= grace_months <= product.grace_months_max or (
+        grace_months and (grace_months >= term_months or method == RepaymentMethod.BULLET)
+    ):
+        problems.append(f"the grace period must be 0 to {product.grace_months_max} months, "
+                        "shorter than the term, and not on a bullet loan")
+    payees_fen = sum(money_to_minor(p["amount"], product.currency) for p in planned_payees)
+    if payees_fen > amount_fen:
+        problems.append("planned payees add up to more than the amount")
+    if problems:
+        raise PuhuiError(LendingError.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
+
+    application = LoanApplication.objects.create(
+        enterprise=enterprise, product=product, amount_fen=amount_fen,
+        term_months=term_months, method=method, grace_months=grace_months,
+        purpose_category=purpose_category,
+        purpose_description=purpose_description, request_id=request_id,
+        planned_payees=[{"name": p["name"],
+                         "amount_fen": money_to_minor(p["amount"], product.currency)}
+                        for p in planned_payees],
+    )
+    _application_evaluate(application, rulebook_in_force())
+    audit_record(actor=user, action="loan_application.submitted", subject=application.subject,
+                 status=application.status, amount_fen=amount_fen)
+    return application
+
+
+def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
+    """Every pre-approval check, in order, each recorded with its rule id: the platform's
+    admittance; the shared registry's report (asked only for an admitted enterprise); the credit
+    engine, which reads that report; and, once all of them passed, headroom reserved under the
+    cross-platform cap.
+
+    The application is then submitted for review when every check passed, waits when only the
+    registry could not be asked (nothing is approved without it), and is refused otherwise."""
+    checks = [Check("admittance.approved",
+                    application.enterprise.status == ReviewStatus.APPROVED,
+                    f"enterprise admittance: {application.enterprise.status}")]
+    facts = application_facts(application)
+    registry = RegistryAnswer([])
+    if checks[0].passed:
+        report_step: RegistryStep = plugin("PUHUI_REGISTRY_REPORT", registry_report_none)
+        registry = report_step(application=facts, rulebook=book)
+        checks += registry.checks
+    credit = CreditOutcome([])
+    if not registry.unreachable:
+        evaluate: CreditEvaluator = plugin("PUHUI_CREDIT_EVALUATOR")
+        credit = evaluate(application=facts, rulebook=book, registry_report=registry.report)
+        checks += credit.checks
+    reserved = RegistryAnswer([])
+    if all(check.passed for check in checks):
+        reserve: RegistryStep = plugin("PUHUI_EXPOSURE_RESERVE", headroom_reserve_none)
+        reserved = reserve(application=facts, rulebook=book)
+        checks += reserved.checks
+    failed = [check for check in checks if not check.passed]
+    unanswered = [check for answer in (registry, reserved) if answer.unreachable
+                  for check in answer.checks]
+    application.checks = [asdict(check) for check in checks]
+    application.credit = credit.summary.as_json() if credit.summary else {}
+    application.registry_report = registry.report.as_json() if registry.report else {}
+    application.status = (
+        ApplicationStatus.SUBMITTED if not failed else
+        ApplicationStatus.WAITING if all(check in unanswered for check in failed) else
+        ApplicationStatus.REFUSED)
+    application.decision_reasons = "; ".join(f"{c.rule_id}: {c.detail}" for c in failed)
+    application.save(update_fields=["checks", "credit", "registry_report", "status",
+                                    "decision_reasons"])
+    for check in checks:
+        rule_evaluation_record(
+            rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
+            rule_id=check.rule_id, subject=application.subject,
+            inputs={"amount_fen": application.amount_fen},
+            outcome={"passed": check.passed, "detail": check.detail})
+
+
+@transaction.atomic
+def applications_recheck_waiting() -> dict[str, int]:
+    """Evaluate again every application waiting for the shared registry — its report, the
+    credit decision on it, the reservation; returns how many went on to review, were refused,
+    or still wait."""
+    counts = {"submitted": 0, "refused": 0, "waiting": 0}
+    book = rulebook_in_force()
+    waiting = LoanApplication.objects.select_for_update(of=("self",)).filter(
+        status=ApplicationStatus.WAITING).select_related("enterprise", "product").order_by("pk")
+    for application in waiting:
+        _application_evaluate(application, book)
+        if application.status == ApplicationStatus.REFUSED:
+            # a reservation whose answer was lost on the way may be held: free it
+            exposure_event(application=application, change=ExposureChange.RELEASED)
+        counts[application.status] += 1
+    return counts
+
+
+def application_locked(application: LoanApplication) -> LoanApplication:
+    return LoanApplication.objects.select_for_update(of=("self",)).get(pk=application.pk)
+
+
+@transaction.atomic
+def application_mark_reviewed(*, application: LoanApplication, reviewer: User,
+                              note: str) -> LoanApplication:
+    require_duty(reviewer, OperatorDuty.REVIEWER)
+    application = application_locked(application)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
+                         action="reviewed")
+    application.status = ApplicationStatus.REVIEWED
+    application.reviewer = reviewer
+    application.save(update_fields=["status", "reviewer"])
+    audit_record(actor=reviewer, action="loan_application.reviewed",
+                 subject=application.subject, note=note)
+    return application
+
+
+@transaction.atomic
+def application_decide(*, application: LoanApplication, approver: User, approve: bool,
+                       reasons: str) -> LoanApplication:
+    require_duty(approver, OperatorDuty.APPROVER)
+    application = application_locked(application)
+    if application.status != ApplicationStatus.REVIEWED:
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
+                         action="decided")
+    checker_may_decide(maker_id=application.reviewer_id, checker=approver, approve=approve,
+                       reasons=reasons)
+    application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
+    application.approver = approver
+    application.decision_reasons = reasons
+    application.save(update_fields=["status", "approver", "decision_reasons"])
+    if not approve:
+        exposure_event(application=application, change=ExposureChange.RELEASED)
+    audit_record(actor=approver, action=f"loan_application.{application.status}",
+                 subject=application.subject, reasons=reasons)
+    return application

@@ -1,0 +1,93 @@
+"""Listings: published from an approved application with the rulebook's fundraising window,
+their ledger accounts (escrow, capacity), and what they have raised."""
+
+import warnings
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from puhui.audit.services import audit_record
+from puhui.core.business_day import business_date_today
+from puhui.core.errors import CoreError, PuhuiError
+from puhui.core.workdays import Calendar, CalendarFallbackWarning, add_working_days
+from puhui.ledger.models import Account, NormalBalance
+from puhui.ledger.services import (
+    NewTransfer,
+    account_create,
+    transfers_create,
+    transfers_require,
+)
+from puhui.lending.models import (
+    ApplicationStatus,
+    Listing,
+    LoanApplication,
+)
+from puhui.lending.ports import (
+    CreditSummary,
+)
+from puhui.lending.services.accounts import ledger_transfer_id
+from puhui.lending.services.applications import application_locked
+from puhui.parties.models import OperatorDuty, User
+from puhui.parties.services import require_duty
+from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
+
+
+def listing_rate(application: LoanApplication) -> Decimal:
+    """The credit decision's price when there is one (it is never above the rulebook's ceiling),
+    otherwise the product's rate."""
+    priced = CreditSummary.from_json(application.credit)
+    return priced.rate_annual if priced else application.product.rate_annual
+
+
+@transaction.atomic
+def listing_open(*, application: LoanApplication, operator: User,
+                 business_date: date | None = None) -> Listing:
+    """Publish an approved application; the fundraising window is the rulebook's working days
+    from ``business_date`` on the Chinese calendar (a year it does not cover yet: weekends
+    only, with a warning)."""
+    business_date = business_date or business_date_today()
+    require_duty(operator, OperatorDuty.APPROVER)
+    application = application_locked(application)
+    if application.status != ApplicationStatus.APPROVED:
+        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
+                         action="listed")
+    book = rulebook_in_force()
+    days = rulebook_section(book, "fundraising").max_working_days
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CalendarFallbackWarning)
+        closes_on = add_working_days(business_date, days,
+                                     Calendar(application.product.calendar))
+    currency = application.product.currency
+    owner = f"loan-application:{application.pk}"
+    escrow = account_create(kind="listing_escrow", owner=owner, currency=currency)
+    capacity = account_create(kind="listing_capacity", owner=owner, currency=currency,
+                              debits_must_not_exceed_credits=True)
+    sink = account_create(kind="listing_capacity_used", owner=owner, currency=currency)
+    source = account_create(kind="listing_capacity_source", owner=owner, currency=currency,
+                            normal_balance=NormalBalance.DEBIT)
+    [loaded] = transfers_create([NewTransfer(
+        id=ledger_transfer_id("capacity", application.pk), debit_account_id=source.id,
+        credit_account_id=capacity.id, amount=application.amount_fen, currency=currency,
+        code="listing_capacity", reference=owner)])
+    transfers_require([loaded], what="a listing's capacity")
+    listing = Listing.objects.create(
+        application=application, amount_fen=application.amount_fen,
+        rate_annual=listing_rate(application), opens_at=timezone.now(),
+        closes_on=closes_on, escrow_account_id=escrow.id, capacity_account_id=capacity.id,
+        capacity_sink_account_id=sink.id, rulebook_id=book.rulebook.id,
+        rulebook_version=book.rulebook.version,
+        calendar_warning="; ".join(sorted({str(w.message) for w in caught})),
+    )
+    application.status = ApplicationStatus.LISTED
+    application.save(update_fields=["status"])
+    audit_record(actor=operator, action="listing.opened", subject=listing.subject,
+                 closes_on=closes_on.isoformat())
+    return listing
+
+
+def listing_funded_fen(listing: Listing) -> int:
+    """Live: what bids hold (pending) or have put (posted) into the listing's escrow."""
+    escrow = Account.objects.get(pk=listing.escrow_account_id)
+    return escrow.credits_pending + escrow.credits_posted
