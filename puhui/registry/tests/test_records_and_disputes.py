@@ -8,13 +8,13 @@ import pytest
 from puhui.core.errors import PuhuiError
 from puhui.registry.models import Dispute, Member, NegativeRecord
 from puhui.registry.ports import RegistryReport
+from puhui.registry.selectors import report_build
 from puhui.registry.services import (
     dispute_answer,
     dispute_open,
     disputes_escalate,
     member_register,
     negative_record_report,
-    report_build,
     subject_for,
 )
 from puhui.rulebook.selectors import rulebook_in_force
@@ -95,7 +95,7 @@ def test_only_the_reporting_member_answers_and_a_dispute_must_name_the_subject_s
 
 
 def test_the_payment_history_window_moves_by_months_and_keeps_24_codes():
-    from puhui.registry.services import _history_window
+    from puhui.registry.services.trade_lines import _history_window
 
     assert _history_window(None, "N", date(2026, 3, 31)) == "*" * 23 + "N"
     window = ("*" * 23 + "N", date(2026, 3, 31))
