@@ -65,17 +65,10 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     return pd.DataFrame(typed, index=frame.index), numerical, categorical
 
 
-def table_read(path: Path | str, *, target: str, bad: str, drop: tuple[str, ...] = (),
-               where: str = "", derive: tuple[str, ...] = (),
-               keep: tuple[str, ...] = (), categorical: tuple[str, ...] = ()) -> Table:
-    """Read ``path``; rows whose target is empty are left out (unknown outcome).
-
-    ``categorical`` names columns (derived ones included) to treat as categories even though
-    they read as numbers, such as an industry code. ``keep``, when given, is the exact list of
-    feature columns to use (a trained model's); ``drop`` removes columns; each names a missing
-    column in its error.
-    """
-    path = Path(path)
+def _rows_with_outcome(path: Path, *, target: str, bad: str,
+                       drop: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
+    """The CSV as text, less rows of unknown outcome, and the outcome column; errors name the
+    file and the column."""
     if not path.is_file():
         raise CreditDataError(f"{path}: no such file")
     try:
@@ -97,18 +90,38 @@ def table_read(path: Path | str, *, target: str, bad: str, drop: tuple[str, ...]
     if outcome.nunique() != 2:
         raise CreditDataError(f"{path}: column {target!r} must have exactly two outcomes; it has "
                               f"{outcome.nunique()} ({', '.join(sorted(set(outcome))[:8])})")
+    return raw, outcome
+
+
+def _derive(typed: pd.DataFrame, rule: str) -> str:
+    """Add the column ``NAME=EXPRESSION`` defines (a number); returns its name."""
+    name, _, expression = rule.partition("=")
+    if not name.strip() or not expression.strip():
+        raise CreditDataError(f"--derive {rule!r}: write it as NAME=EXPRESSION")
+    try:
+        value = typed.eval(expression, engine="python")
+    except Exception as error:  # pandas raises many kinds for a bad expression
+        raise CreditDataError(f"--derive {rule!r}: {error}") from None
+    typed[name.strip()] = pd.to_numeric(value, errors="coerce").replace(
+        [np.inf, -np.inf], np.nan).astype("float64")
+    return name.strip()
+
+
+def table_read(path: Path | str, *, target: str, bad: str, drop: tuple[str, ...] = (),
+               where: str = "", derive: tuple[str, ...] = (),
+               keep: tuple[str, ...] = (), categorical: tuple[str, ...] = ()) -> Table:
+    """Read ``path``; rows whose target is empty are left out (unknown outcome).
+
+    ``categorical`` names columns (derived ones included) to treat as categories even though
+    they read as numbers, such as an industry code. ``keep``, when given, is the exact list of
+    feature columns to use (a trained model's); ``drop`` removes columns; each names a missing
+    column in its error.
+    """
+    path = Path(path)
+    raw, outcome = _rows_with_outcome(path, target=target, bad=bad, drop=drop)
     typed, numerical, categorical_columns = _typed(raw.drop(columns=[target]))
     for rule in derive:
-        name, _, expression = rule.partition("=")
-        if not name.strip() or not expression.strip():
-            raise CreditDataError(f"--derive {rule!r}: write it as NAME=EXPRESSION")
-        try:
-            value = typed.eval(expression, engine="python")
-        except Exception as error:  # pandas raises many kinds for a bad expression
-            raise CreditDataError(f"--derive {rule!r}: {error}") from None
-        typed[name.strip()] = pd.to_numeric(value, errors="coerce").replace(
-            [np.inf, -np.inf], np.nan).astype("float64")
-        numerical.append(name.strip())
+        numerical.append(_derive(typed, rule))
     for name in categorical:
         if name not in typed.columns:
             raise CreditDataError(f"--categorical {name!r}: no such column")

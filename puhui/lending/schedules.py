@@ -122,34 +122,8 @@ def schedule_build(
         raise PuhuiError(LendingError.INVALID_SCHEDULE,
                          problem="fees must be positive and below the amount")
 
-    monthly = rate_annual / 12
-    plan: list[tuple[int, int]] = []  # (principal, interest) per installment
-    outstanding = principal_total
-    if method == Method.BULLET:
-        plan.append((principal_total, _round_fen(principal_total * monthly * months)))
-    else:
-        for _ in range(grace_months):
-            plan.append((0, _round_fen(outstanding * monthly)))
-        amortizing = months - grace_months
-        payment = 0
-        if method == Method.EQUAL_INSTALLMENT:
-            payment = _annuity_payment(principal_total, monthly, amortizing)
-        for period in range(1, amortizing + 1):
-            interest = _round_fen(outstanding * monthly)
-            last = period == amortizing
-            if last:
-                principal = outstanding
-            elif method == Method.EQUAL_INSTALLMENT:
-                principal = payment - interest
-            elif method == Method.EQUAL_PRINCIPAL:
-                principal = _round_fen(Decimal(principal_total) / amortizing)
-            else:  # interest-only: the principal comes at maturity
-                principal = 0
-            # Rounding on tiny amounts must never repay more than is owed, nor less than 0.
-            principal = max(0, min(principal, outstanding))
-            plan.append((principal, interest))
-            outstanding -= principal
-
+    plan = _principal_and_interest(principal_total, rate_annual / 12, months, method,
+                                   grace_months)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CalendarFallbackWarning)
         installments = []
@@ -166,6 +140,35 @@ def schedule_build(
                     if issubclass(w.category, CalendarFallbackWarning)})
     return Schedule(principal_total, currency, rate_annual, method, start, upfront,
                     installments, notes)
+
+def _principal_and_interest(principal_total: int, monthly: Decimal, months: int, method: Method,
+                            grace_months: int) -> list[tuple[int, int]]:
+    """(principal, interest) per installment, in fen: interest only in the grace months, then
+    the method's amortisation; the last installment takes whatever principal is left."""
+    if method == Method.BULLET:
+        return [(principal_total, _round_fen(principal_total * monthly * months))]
+    outstanding = principal_total
+    plan = [(0, _round_fen(outstanding * monthly)) for _ in range(grace_months)]
+    amortizing = months - grace_months
+    payment = 0
+    if method == Method.EQUAL_INSTALLMENT:
+        payment = _annuity_payment(principal_total, monthly, amortizing)
+    for period in range(1, amortizing + 1):
+        interest = _round_fen(outstanding * monthly)
+        if period == amortizing:
+            principal = outstanding
+        elif method == Method.EQUAL_INSTALLMENT:
+            principal = payment - interest
+        elif method == Method.EQUAL_PRINCIPAL:
+            principal = _round_fen(Decimal(principal_total) / amortizing)
+        else:  # interest-only: the principal comes at maturity
+            principal = 0
+        # Rounding on tiny amounts must never repay more than is owed, nor less than 0.
+        principal = max(0, min(principal, outstanding))
+        plan.append((principal, interest))
+        outstanding -= principal
+    return plan
+
 
 
 def _annuity_payment(principal: int, monthly: Decimal, periods: int) -> int:

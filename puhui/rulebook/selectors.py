@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from pydantic import ValidationError
@@ -132,40 +132,8 @@ def size_class_evaluate(
     for name, value in given.items():
         if value is not None and value < 0:
             raise PuhuiError(RulebookError.FIGURE_NEGATIVE, figure=FIGURE_NAMES_EN[name])
-    figures = {name: given[name] for name in needed}
-
-    def meets(bounds: Any) -> bool:
-        return all(figures[name] >= getattr(bounds, name) for name in needed)
-
-    reasons_en: list[str] = []
-    reasons_zh: list[str] = []
-
-    def explain(level: str, bounds: Any, comparison: str) -> None:
-        for name in needed:
-            bound = getattr(bounds, name)
-            value = figures[name]
-            above = value >= bound
-            reasons_en.append(f"{FIGURE_NAMES_EN[name]} {value} is "
-                              f"{'at or above' if above else 'below'} the {level} "
-                              f"{comparison} of {bound}")
-            level_zh = CLASS_NAMES_ZH.get(level, "中小企业")
-            limit_zh = "上限" if comparison == "ceiling" else "标准"
-            reasons_zh.append(f"{FIGURE_NAMES_ZH[name]} {value} "
-                              f"{'不低于' if above else '低于'}{level_zh}{limit_zh} {bound}")
-
-    if meets(rule.sme_ceiling):
-        size_class = "large"
-        explain("SME", rule.sme_ceiling, "ceiling")
-    elif meets(rule.medium):
-        size_class = "medium"
-        explain("medium", rule.medium, "bound")
-    elif meets(rule.small):
-        size_class = "small"
-        explain("medium", rule.medium, "bound")
-        explain("small", rule.small, "bound")
-    else:
-        size_class = "micro"
-        explain("small", rule.small, "bound")
+    figures = {name: cast(Decimal, given[name]) for name in needed}  # none is missing
+    size_class, reasons_en, reasons_zh = _size_class_of(rule, figures)
     return SizeClassification(
         size_class=size_class,
         admitted=size_class in table.admitted,
@@ -179,3 +147,41 @@ def size_class_evaluate(
         reasons_en=reasons_en,
         reasons_zh=reasons_zh,
     )
+
+
+def _reasons(level: str, bounds: Any, comparison: str,
+             figures: dict[str, Decimal]) -> list[tuple[str, str]]:
+    """Each figure against the class's bound, in English and Chinese."""
+    level_zh = CLASS_NAMES_ZH.get(level, "中小企业")
+    limit_zh = "上限" if comparison == "ceiling" else "标准"
+    reasons = []
+    for name, value in figures.items():
+        bound = getattr(bounds, name)
+        above = value >= bound
+        reasons.append((f"{FIGURE_NAMES_EN[name]} {value} is "
+                        f"{'at or above' if above else 'below'} the {level} "
+                        f"{comparison} of {bound}",
+                        f"{FIGURE_NAMES_ZH[name]} {value} "
+                        f"{'不低于' if above else '低于'}{level_zh}{limit_zh} {bound}"))
+    return reasons
+
+
+def _size_class_of(rule: Industry,
+                   figures: dict[str, Decimal]) -> tuple[str, list[str], list[str]]:
+    """The class the figures reach and why: large at or above every SME ceiling; medium, small
+    at or above every bound of the class; micro below any small bound."""
+    def meets(bounds: Any) -> bool:
+        return all(value >= getattr(bounds, name) for name, value in figures.items())
+
+    if meets(rule.sme_ceiling):
+        size_class, compared = "large", [("SME", rule.sme_ceiling, "ceiling")]
+    elif meets(rule.medium):
+        size_class, compared = "medium", [("medium", rule.medium, "bound")]
+    elif meets(rule.small):
+        size_class = "small"
+        compared = [("medium", rule.medium, "bound"), ("small", rule.small, "bound")]
+    else:
+        size_class, compared = "micro", [("small", rule.small, "bound")]
+    reasons = [reason for level, bounds, comparison in compared
+               for reason in _reasons(level, bounds, comparison, figures)]
+    return size_class, [en for en, _zh in reasons], [zh for _en, zh in reasons]

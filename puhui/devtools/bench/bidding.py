@@ -43,48 +43,55 @@ def _setup(investors: int) -> tuple[Listing, list[str]]:
     return listing, tokens
 
 
+def _investors_race(base: str, listing: Listing, tokens: list[str],
+                    seed: int) -> tuple[list[float], dict[str, int], float]:
+    """Every investor bids at once over HTTP, up to ten times or until refused with 409;
+    returns each request's latency, the answers by HTTP status, and the seconds it all took."""
+    latencies: list[float] = []
+    answers: dict[str, int] = {}
+    lock = threading.Lock()
+    start = threading.Barrier(len(tokens) + 1)
+
+    def investor_loop(token: str, rng: random.Random) -> None:
+        start.wait()
+        for _ in range(10):
+            body = (f'{{"id": "{uuid.uuid4()}", '
+                    f'"amount": "{rng.choice(BID_AMOUNTS_YUAN)}"}}').encode()
+            request = urllib.request.Request(  # noqa: S310 - loopback
+                f"{base}/api/v1/lending/listings/{listing.pk}/bids", data=body,
+                method="POST", headers={"Authorization": f"Bearer {token}",
+                                        "Content-Type": "application/json"})
+            began = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                    code = str(response.status)
+            except urllib.error.HTTPError as error:
+                code = str(error.code)
+            took = time.perf_counter() - began
+            with lock:
+                latencies.append(took)
+                answers[code] = answers.get(code, 0) + 1
+            if code == "409":
+                return  # full, or too little left for this investor's amounts
+
+    threads = [threading.Thread(target=investor_loop, args=(token, random.Random(seed + n)))
+               for n, token in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=600)
+    return latencies, answers, time.perf_counter() - began
+
+
 def bench_bidding(*, investors: int = 200, seed: int = 2026) -> dict[str, Any]:
     listing, tokens = _setup(investors)
     port = free_port()
     server = server_start(port)
-    base = f"http://127.0.0.1:{port}"
     try:
-        latencies: list[float] = []
-        answers: dict[str, int] = {}
-        lock = threading.Lock()
-        start = threading.Barrier(investors + 1)
-
-        def investor_loop(token: str, rng: random.Random) -> None:
-            start.wait()
-            for _ in range(10):
-                body = (f'{{"id": "{uuid.uuid4()}", '
-                        f'"amount": "{rng.choice(BID_AMOUNTS_YUAN)}"}}').encode()
-                request = urllib.request.Request(  # noqa: S310 - loopback
-                    f"{base}/api/v1/lending/listings/{listing.pk}/bids", data=body,
-                    method="POST", headers={"Authorization": f"Bearer {token}",
-                                            "Content-Type": "application/json"})
-                began = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                        code = str(response.status)
-                except urllib.error.HTTPError as error:
-                    code = str(error.code)
-                took = time.perf_counter() - began
-                with lock:
-                    latencies.append(took)
-                    answers[code] = answers.get(code, 0) + 1
-                if code == "409":
-                    return  # full, or too little left for this investor's amounts
-
-        threads = [threading.Thread(target=investor_loop, args=(token, random.Random(seed + n)))
-                   for n, token in enumerate(tokens)]
-        for thread in threads:
-            thread.start()
-        start.wait()
-        began = time.perf_counter()
-        for thread in threads:
-            thread.join(timeout=600)
-        elapsed = time.perf_counter() - began
+        latencies, answers, elapsed = _investors_race(f"http://127.0.0.1:{port}", listing,
+                                                      tokens, seed)
     finally:
         server.terminate()
         server.wait(timeout=30)

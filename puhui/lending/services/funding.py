@@ -15,10 +15,10 @@ from puhui.core.money import (
     money_split,
 )
 from puhui.core.workdays import Calendar
-from puhui.ledger.models import Account, NormalBalance
+from puhui.ledger.models import NormalBalance
 from puhui.ledger.services import (
     NewTransfer,
-    account_create,
+    account_for,
     linked_chain,
     transfers_create,
     transfers_require,
@@ -135,41 +135,46 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int, *,
         Note(loan=loan, investor_id=bid.investor_id, principal_fen=part, bid=bid)
         for bid, part in zip(bids, parts, strict=True)
     ])
-    # Disbursement in one linked batch: the fee to the platform, the planned payees paid
-    # directly out of escrow (entrusted payment: the custodian pays them; the ledger's bank
-    # mirror shrinks), the rest to the borrower. A partly funded loan pays the payees in
-    # proportion to what was raised.
-    fee_income = platform_account("platform_fee_income", currency)
-    payable = principal_fen - upfront_fee
+    _disburse(loan, listing, upfront_fee_fen=upfront_fee, borrower_account_id=borrower.id)
+    return loan
+
+
+def _disburse(loan: Loan, listing: Listing, *, upfront_fee_fen: int,
+              borrower_account_id: int) -> None:
+    """The disbursement in one linked batch: the fee to the platform, the planned payees paid
+    directly out of escrow (entrusted payment: the custodian pays them; the ledger's bank
+    mirror shrinks), the rest to the borrower. A partly funded loan pays the payees in
+    proportion to what was raised."""
+    application = listing.application
+    currency, principal_fen = application.product.currency, loan.principal_fen
     planned = application.planned_payees
     planned_total = sum(int(p["amount_fen"]) for p in planned)
+    to_payees: list[int] = []
     if planned_total:
         scaled = min(planned_total, int(Decimal(planned_total) * principal_fen
                                         / application.amount_fen))
         to_payees = money_split(scaled, [int(p["amount_fen"]) for p in planned])
-    else:
-        to_payees = []
     moves: list[tuple[str, int, int, str]] = []  # (key, credit account, amount, code)
-    if upfront_fee:
-        moves.append(("upfront-fee", fee_income.id, upfront_fee, "upfront_fee"))
+    if upfront_fee_fen:
+        moves.append(("upfront-fee", platform_account("platform_fee_income", currency).id,
+                      upfront_fee_fen, "upfront_fee"))
     if to_payees:
-        mirror = Account.objects.filter(kind="custodian_bank", owner="custodian",
-                                        currency=currency).first() or account_create(
-            kind="custodian_bank", owner="custodian", currency=currency,
-            normal_balance=NormalBalance.DEBIT)
+        mirror = account_for(kind="custodian_bank", owner="custodian", currency=currency,
+                             normal_balance=NormalBalance.DEBIT)
         for index, (payee, amount) in enumerate(zip(planned, to_payees, strict=True)):
             if amount:
                 moves.append((f"payee-{index}:{payee['name']}", mirror.id, amount,
                               "entrusted_payment"))
-    moves.append(("disburse", borrower.id, payable - sum(to_payees), "disbursement"))
+    moves.append(("disburse", borrower_account_id,
+                  principal_fen - upfront_fee_fen - sum(to_payees), "disbursement"))
     disbursement = linked_chain([
-        NewTransfer(id=ledger_transfer_id(key, loan.pk), debit_account_id=listing.escrow_account_id,
-                    credit_account_id=credit, amount=amount, currency=currency, code=code,
-                    reference=f"loan:{loan.pk}")
+        NewTransfer(id=ledger_transfer_id(key, loan.pk),
+                    debit_account_id=listing.escrow_account_id, credit_account_id=credit,
+                    amount=amount, currency=currency, code=code, reference=f"loan:{loan.pk}")
         for key, credit, amount, code in moves if amount
     ])
-    transfers_require(transfers_create(disbursement), what=f"the disbursement of loan {loan.pk}")
-    return loan
+    transfers_require(transfers_create(disbursement),
+                      what=f"the disbursement of loan {loan.pk}")
 
 
 def listings_close_expired(*, business_date: date) -> int:

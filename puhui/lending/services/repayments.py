@@ -185,28 +185,8 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     fee = int((Decimal(principal_fen) * product.prepayment_fee_rate).quantize(
         Decimal(1), rounding=ROUND_HALF_UP))
 
-    # The prepaid principal is recorded as paid on the installments it clears: the last ones
-    # (a shorter term) or a share of each (lower installments).
-    if shorten_term:
-        left = principal_fen
-        for installment in reversed(future):
-            take = min(left, installment.owed("principal"))
-            installment.principal_paid_fen += take
-            left -= take
-    else:
-        cuts = money_split(principal_fen, [i.owed("principal") for i in future])
-        for installment, cut in zip(future, cuts, strict=True):
-            installment.principal_paid_fen += cut
-    monthly = loan.rate_annual / 12
-    outstanding = sum(i.owed("principal") for i in future)
-    for installment in future:
-        if installment.owed("principal") == 0:  # cleared: the period is gone
-            installment.interest_fen = installment.interest_paid_fen
-            installment.fee_fen = installment.fee_paid_fen
-        else:
-            installment.interest_fen = int((outstanding * monthly).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP))
-        outstanding -= installment.owed("principal")
+    _future_installments_reduce(future, principal_fen=principal_fen, shorten_term=shorten_term,
+                                rate_annual=loan.rate_annual)
     Installment.objects.bulk_update(future, ["principal_paid_fen", "interest_fen", "fee_fen"])
 
     notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
@@ -227,6 +207,33 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     exposure_event(application=loan.listing.application, change=ExposureChange.CHANGED,
                    loan=loan)
     return repayment
+
+
+def _future_installments_reduce(future: list[Installment], *, principal_fen: int,
+                                shorten_term: bool, rate_annual: Decimal) -> None:
+    """Record the prepaid principal as paid on the installments it clears — the last ones (a
+    shorter term) or a share of each (lower installments) — and recompute each one's interest
+    on what is still outstanding before it; a period cleared entirely is gone."""
+    if shorten_term:
+        left = principal_fen
+        for installment in reversed(future):
+            take = min(left, installment.owed("principal"))
+            installment.principal_paid_fen += take
+            left -= take
+    else:
+        cuts = money_split(principal_fen, [i.owed("principal") for i in future])
+        for installment, cut in zip(future, cuts, strict=True):
+            installment.principal_paid_fen += cut
+    monthly = rate_annual / 12
+    outstanding = sum(i.owed("principal") for i in future)
+    for installment in future:
+        if installment.owed("principal") == 0:  # cleared: the period is gone
+            installment.interest_fen = installment.interest_paid_fen
+            installment.fee_fen = installment.fee_paid_fen
+        else:
+            installment.interest_fen = int((outstanding * monthly).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP))
+        outstanding -= installment.owed("principal")
 
 
 # --- money to the notes, in one linked ledger batch -------------------------------------------
