@@ -11,6 +11,7 @@ from puhui.core.money import money_from_minor
 from puhui.custody.adapter import Custodian, CustodianRefused, CustodianUnavailable, custodian
 from puhui.custody.errors import CustodyError
 from puhui.custody.models import Reconciliation, SubAccount, SyncCursor
+from puhui.custody.ports import CustodyAccount, CustodyCode
 from puhui.ledger.errors import TransferResult
 from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
 from puhui.ledger.selectors import account_balance_as_of
@@ -21,31 +22,33 @@ from puhui.ledger.services import (
     transfers_create,
     transfers_require,
 )
+from puhui.lending.ports import LendingAccount, LendingCode
 from puhui.parties.models import Enterprise, ReviewStatus, Role, User
 
 # Ledger accounts that hold client or platform money at the custodian; the rest (listing
 # capacity and its sink, the bank mirror) are bookkeeping only.
-CUSTODIED_KINDS = ("investor_wallet", "borrower_wallet", "listing_escrow", "platform_fee_income")
-BANK_MIRROR_KIND = "custodian_bank"
+CUSTODIED_KINDS = (CustodyAccount.INVESTOR_WALLET, CustodyAccount.BORROWER_WALLET,
+                   LendingAccount.LISTING_ESCROW, LendingAccount.PLATFORM_FEE_INCOME)
 
 
 def bank_mirror(currency: str = "CNY") -> Account:
     """The ledger's view of all money at the custodian (an asset: debit-normal)."""
-    found = Account.objects.filter(kind=BANK_MIRROR_KIND, owner="custodian",
+    found = Account.objects.filter(kind=CustodyAccount.BANK_MIRROR, owner="custodian",
                                    currency=currency).first()
-    return found or account_create(kind=BANK_MIRROR_KIND, owner="custodian", currency=currency,
-                                   normal_balance=NormalBalance.DEBIT)
+    return found or account_create(kind=CustodyAccount.BANK_MIRROR, owner="custodian",
+                                   currency=currency, normal_balance=NormalBalance.DEBIT)
 
 
 def wallets_of(*, user: User, currency: str = "CNY") -> list[Account] | None:
     """An investor's wallet, or the wallets of a borrower's admitted enterprises (opened on
     first use); None for a role that holds no wallet."""
     if user.role == Role.INVESTOR:
-        return [account_for(kind="investor_wallet", owner=user.ledger_owner, currency=currency,
-                            debits_must_not_exceed_credits=True)]
+        return [account_for(kind=CustodyAccount.INVESTOR_WALLET, owner=user.ledger_owner,
+                            currency=currency, debits_must_not_exceed_credits=True)]
     if user.role == Role.BORROWER:
-        return [account_for(kind="borrower_wallet", owner=f"enterprise:{enterprise.pk}",
-                            currency=currency, debits_must_not_exceed_credits=True)
+        return [account_for(kind=CustodyAccount.BORROWER_WALLET,
+                            owner=f"enterprise:{enterprise.pk}", currency=currency,
+                            debits_must_not_exceed_credits=True)
                 for enterprise in Enterprise.objects.filter(representative=user,
                                                             status=ReviewStatus.APPROVED)]
     return None
@@ -93,7 +96,7 @@ def wallet_deposit(*, account: Account, amount_fen: int, instruction_id: uuid.UU
     [mirrored] = transfers_create([NewTransfer(
         id=instruction_id, debit_account_id=bank_mirror(account.currency).id,
         credit_account_id=account.id, amount=amount_fen, currency=account.currency,
-        code="deposit")])
+        code=CustodyCode.DEPOSIT)])
     transfers_require([mirrored], what="a deposit made at the custodian")
 
 
@@ -114,7 +117,8 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
     with transaction.atomic():
         [hold] = transfers_create([NewTransfer(
             id=instruction_id, debit_account_id=account.id, credit_account_id=mirror.id,
-            amount=amount_fen, currency=account.currency, code="withdrawal", pending=True)])
+            amount=amount_fen, currency=account.currency, code=CustodyCode.WITHDRAWAL,
+            pending=True)])
     if hold.result == TransferResult.EXCEEDS_CREDITS:
         account.refresh_from_db()
         raise PuhuiError(CustodyError.WITHDRAWAL_EXCEEDS_AVAILABLE, available=(
@@ -158,7 +162,8 @@ def custody_sync(*, bank: Custodian | None = None, batch: int = 1000) -> int:
         accounts = {a.id: a for a in Account.objects.filter(
             id__in={t.debit_account_id for t in page} | {t.credit_account_id for t in page})}
         for transfer in page:
-            if transfer.code == "entrusted_payment" and transfer.debit_account_id in custodied:
+            if (transfer.code == LendingCode.ENTRUSTED_PAYMENT
+                    and transfer.debit_account_id in custodied):
                 # money paid out of custody to a planned payee (loan disbursement)
                 _instruct(bank, instruction_id=str(transfer.id), kind="withdraw",
                           amount_fen=transfer.amount,

@@ -15,6 +15,7 @@ from typing import Any
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
+from puhui.custody.ports import CustodyAccount, CustodyCode
 from puhui.custody.services import bank_mirror
 from puhui.ledger.models import Account
 from puhui.ledger.services import NewTransfer, transfer_failures, transfers_create
@@ -106,15 +107,15 @@ def deposit_on_the_ledger(wallet: Account, fen: int, key: uuid.UUID | None = Non
     """Money arriving at the custodian, mirrored on the ledger only (no bank process)."""
     failures = transfer_failures(transfers_create([NewTransfer(
         id=key or uuid.uuid4(), debit_account_id=bank_mirror().id, credit_account_id=wallet.id,
-        amount=fen, currency=wallet.currency, code="deposit")]))
+        amount=fen, currency=wallet.currency, code=CustodyCode.DEPOSIT)]))
     if failures:
         raise RuntimeError(f"a deposit was refused by the ledger: {failures}")
 
 
 def investor_with_money(fen: int, **fields: Any) -> User:
     profile = investor_admitted(**fields)
-    deposit_on_the_ledger(wallet_for(owner=profile.user.ledger_owner, kind="investor_wallet"),
-                          fen)
+    deposit_on_the_ledger(wallet_for(owner=profile.user.ledger_owner,
+                                     kind=CustodyAccount.INVESTOR_WALLET), fen)
     return profile.user
 
 

@@ -18,6 +18,32 @@ from puhui.registry.ports import RegistryReport
 from puhui.rulebook.schema import Rulebook
 
 
+class LendingAccount(StrEnum):
+    """The ledger accounts lending opens (wallets are custody's: ``custody.ports``)."""
+
+    LISTING_ESCROW = "listing_escrow"  # what bids put into a listing, at the custodian
+    LISTING_CAPACITY = "listing_capacity"  # holds exactly the listing's amount: no overfunding
+    LISTING_CAPACITY_USED = "listing_capacity_used"  # the sink the bids' capacity moves to
+    LISTING_CAPACITY_SOURCE = "listing_capacity_source"  # where the capacity came from
+    PLATFORM_FEE_INCOME = "platform_fee_income"  # the platform's fees, at the custodian
+
+
+class LendingCode(StrEnum):
+    """The codes of every movement of money lending books."""
+
+    LISTING_CAPACITY = "listing_capacity"
+    BID = "bid"  # wallet → escrow, pending until the listing closes
+    BID_CAPACITY = "bid_capacity"  # capacity → its sink, linked to the bid
+    UPFRONT_FEE = "upfront_fee"
+    ENTRUSTED_PAYMENT = "entrusted_payment"  # escrow → a planned payee, paid by the custodian
+    DISBURSEMENT = "disbursement"
+    REPAYMENT = "repayment"
+    REPAYMENT_FEE = "repayment_fee"
+    PREPAYMENT = "prepayment"
+    PREPAYMENT_FEE = "prepayment_fee"
+    RECOVERY = "recovery"
+
+
 @dataclass(frozen=True)
 class Check:
     """One pre-approval check, recorded under the rule that decided it."""

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.db import connection
 
+from puhui.custody.ports import CustodyAccount
 from puhui.devtools.bench import Workload
 from puhui.devtools.benchserver import free_port, server_start
 from puhui.devtools.world import investor_with_money, listing_new, product_new
@@ -38,7 +39,7 @@ def _setup(investors: int) -> tuple[Listing, list[str]]:
     tokens = []
     for _ in range(investors):
         investor = investor_with_money(10_000_00)
-        wallet_for(owner=investor.ledger_owner, kind="investor_wallet")
+        wallet_for(owner=investor.ledger_owner, kind=CustodyAccount.INVESTOR_WALLET)
         tokens.append(api_token_create(user=investor, name="bench")[1])
     return listing, tokens
 

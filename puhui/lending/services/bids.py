@@ -15,6 +15,7 @@ from puhui.core.money import (
     money_shown,
     money_to_minor,
 )
+from puhui.custody.ports import CustodyAccount
 from puhui.ledger.errors import TransferResult
 from puhui.ledger.services import (
     NewTransfer,
@@ -28,6 +29,7 @@ from puhui.lending.models import (
     Listing,
     ListingStatus,
 )
+from puhui.lending.ports import LendingCode
 from puhui.lending.services.accounts import ledger_transfer_id, wallet_for
 from puhui.lending.services.funding import bids_resolve, listing_close
 from puhui.lending.services.listings import listing_funded_fen
@@ -74,17 +76,17 @@ def bid_place(*, investor: User, listing: Listing, amount: Decimal, bid_id: uuid
         raise PuhuiError(LendingError.BID_OVER_INVESTOR_CAP,
                          cap=money_shown(product.per_investor_cap_fen, product.currency),
                          already=money_shown(already, product.currency))
-    wallet = wallet_for(owner=investor.ledger_owner, kind="investor_wallet",
+    wallet = wallet_for(owner=investor.ledger_owner, kind=CustodyAccount.INVESTOR_WALLET,
                         currency=product.currency)
     capacity_id = ledger_transfer_id("bid-capacity", bid_id)
     money, capacity = transfers_create([
         NewTransfer(id=bid_id, debit_account_id=wallet.id,
                     credit_account_id=listing.escrow_account_id, amount=amount_fen,
-                    currency=product.currency, code="bid", pending=True, linked=True,
+                    currency=product.currency, code=LendingCode.BID, pending=True, linked=True,
                     reference=listing.subject),
         NewTransfer(id=capacity_id, debit_account_id=listing.capacity_account_id,
                     credit_account_id=listing.capacity_sink_account_id, amount=amount_fen,
-                    currency=product.currency, code="bid_capacity", pending=True,
+                    currency=product.currency, code=LendingCode.BID_CAPACITY, pending=True,
                     reference=listing.subject),
     ])
     if capacity.result == TransferResult.EXCEEDS_CREDITS:

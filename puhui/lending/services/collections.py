@@ -20,7 +20,7 @@ from puhui.lending.models import (
     Note,
     Recovery,
 )
-from puhui.lending.ports import ExposureChange
+from puhui.lending.ports import ExposureChange, LendingCode
 from puhui.lending.services.plugins import exposure_event
 from puhui.lending.services.repayments import ledger_move, notes_pay
 from puhui.parties.models import OperatorDuty, User
@@ -55,7 +55,7 @@ def recovery_record(*, operator: User, loan: Loan, amount: Decimal, recovery_id:
             f"{money_from_minor(outstanding, currency):,} {currency}"))
     parts = money_split(amount_fen, [note.outstanding_fen for note in notes])
     transfers = notes_pay(loan=loan, notes=notes, principal=parts, income=[0] * len(notes),
-                          key=("recovery", recovery_id), code="recovery")
+                          key=("recovery", recovery_id), code=LendingCode.RECOVERY)
     ledger_move(transfers, insufficient=LendingError.RECOVERY_NOT_IN_WALLET)
     left = amount_fen  # the installments' principal, oldest first
     installments = list(loan.installments.select_for_update().order_by("number"))

@@ -15,6 +15,7 @@ from puhui.core.money import (
     money_split,
 )
 from puhui.core.workdays import Calendar
+from puhui.custody.ports import CustodyAccount
 from puhui.ledger.models import NormalBalance
 from puhui.ledger.services import (
     NewTransfer,
@@ -34,6 +35,8 @@ from puhui.lending.models import (
 )
 from puhui.lending.ports import (
     ExposureChange,
+    LendingAccount,
+    LendingCode,
 )
 from puhui.lending.schedules import schedule_all_in_rate, schedule_build
 from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
@@ -118,7 +121,7 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int, *,
     )
     apr, _effective = schedule_all_in_rate(schedule)
     borrower = wallet_for(owner=f"enterprise:{application.enterprise_id}",
-                          kind="borrower_wallet", currency=currency)
+                          kind=CustodyAccount.BORROWER_WALLET, currency=currency)
     loan = Loan.objects.create(
         listing=listing, principal_fen=principal_fen, rate_annual=listing.rate_annual,
         method=application.method, value_date=value_date, upfront_fee_fen=upfront_fee,
@@ -156,17 +159,17 @@ def _disburse(loan: Loan, listing: Listing, *, upfront_fee_fen: int,
         to_payees = money_split(scaled, [int(p["amount_fen"]) for p in planned])
     moves: list[tuple[str, int, int, str]] = []  # (key, credit account, amount, code)
     if upfront_fee_fen:
-        moves.append(("upfront-fee", platform_account("platform_fee_income", currency).id,
-                      upfront_fee_fen, "upfront_fee"))
+        fee_income = platform_account(LendingAccount.PLATFORM_FEE_INCOME, currency)
+        moves.append(("upfront-fee", fee_income.id, upfront_fee_fen, LendingCode.UPFRONT_FEE))
     if to_payees:
-        mirror = account_for(kind="custodian_bank", owner="custodian", currency=currency,
+        mirror = account_for(kind=CustodyAccount.BANK_MIRROR, owner="custodian", currency=currency,
                              normal_balance=NormalBalance.DEBIT)
         for index, (payee, amount) in enumerate(zip(planned, to_payees, strict=True)):
             if amount:
                 moves.append((f"payee-{index}:{payee['name']}", mirror.id, amount,
-                              "entrusted_payment"))
+                              LendingCode.ENTRUSTED_PAYMENT))
     moves.append(("disburse", borrower_account_id,
-                  principal_fen - upfront_fee_fen - sum(to_payees), "disbursement"))
+                  principal_fen - upfront_fee_fen - sum(to_payees), LendingCode.DISBURSEMENT))
     disbursement = linked_chain([
         NewTransfer(id=ledger_transfer_id(key, loan.pk),
                     debit_account_id=listing.escrow_account_id, credit_account_id=credit,

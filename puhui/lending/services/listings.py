@@ -26,6 +26,8 @@ from puhui.lending.models import (
 )
 from puhui.lending.ports import (
     CreditSummary,
+    LendingAccount,
+    LendingCode,
 )
 from puhui.lending.services.accounts import ledger_transfer_id
 from puhui.lending.services.applications import application_locked
@@ -61,16 +63,16 @@ def listing_open(*, application: LoanApplication, operator: User,
                                      Calendar(application.product.calendar))
     currency = application.product.currency
     owner = f"loan-application:{application.pk}"
-    escrow = account_create(kind="listing_escrow", owner=owner, currency=currency)
-    capacity = account_create(kind="listing_capacity", owner=owner, currency=currency,
+    escrow = account_create(kind=LendingAccount.LISTING_ESCROW, owner=owner, currency=currency)
+    capacity = account_create(kind=LendingAccount.LISTING_CAPACITY, owner=owner, currency=currency,
                               debits_must_not_exceed_credits=True)
-    sink = account_create(kind="listing_capacity_used", owner=owner, currency=currency)
-    source = account_create(kind="listing_capacity_source", owner=owner, currency=currency,
-                            normal_balance=NormalBalance.DEBIT)
+    sink = account_create(kind=LendingAccount.LISTING_CAPACITY_USED, owner=owner, currency=currency)
+    source = account_create(kind=LendingAccount.LISTING_CAPACITY_SOURCE, owner=owner,
+                            currency=currency, normal_balance=NormalBalance.DEBIT)
     [loaded] = transfers_create([NewTransfer(
         id=ledger_transfer_id("capacity", application.pk), debit_account_id=source.id,
         credit_account_id=capacity.id, amount=application.amount_fen, currency=currency,
-        code="listing_capacity", reference=owner)])
+        code=LendingCode.LISTING_CAPACITY, reference=owner)])
     transfers_require([loaded], what="a listing's capacity")
     listing = Listing.objects.create(
         application=application, amount_fen=application.amount_fen,

@@ -19,11 +19,12 @@ from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import ErrorCode, PuhuiError, sent_before
 from puhui.core.money import money_from_minor, money_split, money_to_minor
+from puhui.custody.ports import CustodyAccount
 from puhui.ledger.errors import TransferResult
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
 from puhui.lending.errors import LendingError
 from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
-from puhui.lending.ports import ExposureChange
+from puhui.lending.ports import ExposureChange, LendingAccount, LendingCode
 from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
 from puhui.lending.services.plugins import exposure_event
 from puhui.parties.models import User
@@ -135,10 +136,11 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
               for part in TO_INVESTORS}
     income = [i + p for i, p in zip(shares["interest"], shares["penalty"], strict=True)]
     transfers = notes_pay(loan=loan, notes=notes, principal=shares["principal"],
-                          income=income, key=("repayment", repayment_id), code="repayment")
+                          income=income, key=("repayment", repayment_id),
+                          code=LendingCode.REPAYMENT)
     fee_total = paid["fee"] + (quote.prepayment_fee_fen if prepay else 0)
     transfers += platform_fee(loan=loan, amount_fen=fee_total,
-                              key=("repayment-fee", repayment_id), code="repayment_fee")
+                              key=("repayment-fee", repayment_id), code=LendingCode.REPAYMENT_FEE)
     ledger_move(transfers, insufficient=LendingError.INSUFFICIENT_FUNDS)
     if all(i.settled for i in installments):
         loan.status = LoanStatus.CLOSED
@@ -192,9 +194,9 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
     notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
     parts = money_split(principal_fen, [note.outstanding_fen for note in notes])
     transfers = notes_pay(loan=loan, notes=notes, principal=parts, income=[0] * len(notes),
-                          key=("prepayment", repayment_id), code="prepayment")
+                          key=("prepayment", repayment_id), code=LendingCode.PREPAYMENT)
     transfers += platform_fee(loan=loan, amount_fen=fee, key=("prepayment-fee", repayment_id),
-                              code="prepayment_fee")
+                              code=LendingCode.PREPAYMENT_FEE)
     ledger_move(transfers, insufficient=LendingError.INSUFFICIENT_FUNDS)
     repayment = Repayment.objects.create(
         id=repayment_id, loan=loan, amount_fen=principal_fen + fee,
@@ -253,7 +255,8 @@ def notes_pay(*, loan: Loan, notes: list[Note], principal: list[int], income: li
             transfers.append(NewTransfer(
                 id=ledger_transfer_id(*key, note.pk), debit_account_id=loan.borrower_account_id,
                 credit_account_id=wallet_for(owner=note.investor.ledger_owner,
-                                             kind="investor_wallet", currency=currency).id,
+                                             kind=CustodyAccount.INVESTOR_WALLET,
+                                             currency=currency).id,
                 amount=back + earned, currency=currency, code=code,
                 reference=f"note:{note.pk}"))
     Note.objects.bulk_update(notes, ["principal_received_fen", "interest_received_fen"])
@@ -265,7 +268,8 @@ def platform_fee(*, loan: Loan, amount_fen: int, key: tuple, code: str) -> list[
         return []
     currency = loan.listing.application.product.currency
     return [NewTransfer(id=ledger_transfer_id(*key), debit_account_id=loan.borrower_account_id,
-                        credit_account_id=platform_account("platform_fee_income", currency).id,
+                        credit_account_id=platform_account(LendingAccount.PLATFORM_FEE_INCOME,
+                                                           currency).id,
                         amount=amount_fen, currency=currency, code=code,
                         reference=f"loan:{loan.pk}")]
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from puhui.core.errors import PuhuiError
+from puhui.custody.ports import CustodyAccount
 from puhui.custody.services import wallet_deposit
 from puhui.devtools.world import admitted, deposit_on_the_ledger
 from puhui.ledger.models import Account
@@ -91,9 +92,9 @@ class Command(BaseCommand):
             users[key] = user or user_create(username=username, password=password, role=role)
         enterprise, investor = self._admitted_parties(users)
         investor_wallet = wallet_for(owner=users["investor"].ledger_owner,
-                                     kind="investor_wallet")
+                                     kind=CustodyAccount.INVESTOR_WALLET)
         borrower_wallet = wallet_for(owner=f"enterprise:{enterprise.pk}",
-                                     kind="borrower_wallet")
+                                     kind=CustodyAccount.BORROWER_WALLET)
         deposit = self._deposit_ledger_only if options["ledger_only"] else self._deposit
         deposit(investor_wallet, 50_000_00, demo_id("investor-deposit"))
         deposit(borrower_wallet, 2_000_00, demo_id("borrower-deposit"))
