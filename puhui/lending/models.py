@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from puhui.core.transitions import StatusMoves
+
 
 class RepaymentMethod(models.TextChoices):
     EQUAL_INSTALLMENT = "equal-installment", _("Equal installments (等额本息)")
@@ -76,6 +78,21 @@ class ApplicationStatus(models.TextChoices):
     LISTED = "listed", _("Listed for investors")
 
 
+APPLICATION_MOVES = StatusMoves("application", {
+    # evaluated on submission, and again while it waits for the shared registry
+    ApplicationStatus.SUBMITTED: frozenset({
+        ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REFUSED,
+        ApplicationStatus.REVIEWED}),
+    ApplicationStatus.WAITING: frozenset({
+        ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REFUSED}),
+    ApplicationStatus.REVIEWED: frozenset({  # the checker's decision
+        ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}),
+    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.LISTED}),
+    ApplicationStatus.LISTED: frozenset(), ApplicationStatus.REFUSED: frozenset(),
+    ApplicationStatus.REJECTED: frozenset(),
+})
+
+
 class LoanApplication(models.Model):
     enterprise = models.ForeignKey("parties.Enterprise", on_delete=models.PROTECT,
                                    related_name="loan_applications")
@@ -124,6 +141,12 @@ class ListingStatus(models.TextChoices):
     FAILED = "failed", _("Not funded; bids released")
 
 
+LISTING_MOVES = StatusMoves("listing", {
+    ListingStatus.OPEN: frozenset({ListingStatus.FUNDED, ListingStatus.FAILED}),
+    ListingStatus.FUNDED: frozenset(), ListingStatus.FAILED: frozenset(),
+})
+
+
 class Listing(models.Model):
     application = models.OneToOneField(LoanApplication, on_delete=models.PROTECT,
                                        related_name="listing")
@@ -156,6 +179,13 @@ class BidStatus(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
+BID_MOVES = StatusMoves("bid", {
+    BidStatus.PENDING: frozenset({BidStatus.CANCELLED, BidStatus.ACCEPTED, BidStatus.RELEASED}),
+    BidStatus.CANCELLED: frozenset(), BidStatus.ACCEPTED: frozenset(),
+    BidStatus.RELEASED: frozenset(),
+})
+
+
 class Bid(models.Model):
     """A bid's money is a pending ledger transfer; ``status`` mirrors how it was resolved."""
 
@@ -184,6 +214,16 @@ class LoanStatus(models.TextChoices):
     DEFAULT = "default", _("In default")
     CLOSED = "closed", _("Repaid")
     WRITTEN_OFF = "written_off", _("Written off")
+
+
+_LOAN_OPEN = frozenset({LoanStatus.CURRENT, LoanStatus.OVERDUE, LoanStatus.DEFAULT})
+LOAN_MOVES = StatusMoves("loan", {
+    # close of business moves an open loan between current, overdue and default by its worst
+    # days past due; repayment or recovery closes it, a write-off ends it
+    **{status: (_LOAN_OPEN - {status}) | {LoanStatus.CLOSED, LoanStatus.WRITTEN_OFF}
+       for status in _LOAN_OPEN},
+    LoanStatus.CLOSED: frozenset(), LoanStatus.WRITTEN_OFF: frozenset(),
+})
 
 
 class Loan(models.Model):

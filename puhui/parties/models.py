@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from puhui.core.transitions import StatusMoves
+
 
 class Role(models.TextChoices):
     BORROWER = "borrower", _("Borrower")
@@ -63,6 +65,14 @@ class ReviewStatus(models.TextChoices):
     REVIEWED = "reviewed", _("Reviewed, waiting for approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+REVIEW_MOVES = StatusMoves("admittance review", {
+    # a size class the rulebook refuses rejects an application on submission
+    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.REVIEWED, ReviewStatus.REJECTED}),
+    ReviewStatus.REVIEWED: frozenset({ReviewStatus.APPROVED, ReviewStatus.REJECTED}),
+    ReviewStatus.APPROVED: frozenset(), ReviewStatus.REJECTED: frozenset(),
+})
 
 
 class Industry(models.TextChoices):

@@ -17,6 +17,7 @@ from puhui.core.money import (
 )
 from puhui.lending.errors import LendingError
 from puhui.lending.models import (
+    APPLICATION_MOVES,
     ApplicationStatus,
     LoanApplication,
     LoanProduct,
@@ -187,9 +188,8 @@ def application_mark_reviewed(*, application: LoanApplication, reviewer: User,
                               note: str) -> LoanApplication:
     require_duty(reviewer, OperatorDuty.REVIEWER)
     application = application_locked(application)
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
-                         action="reviewed")
+    APPLICATION_MOVES.require(application.status, ApplicationStatus.REVIEWED,
+                              error=CoreError.APPLICATION_NOT_IN_STATE, action="reviewed")
     application.status = ApplicationStatus.REVIEWED
     application.reviewer = reviewer
     application.save(update_fields=["status", "reviewer"])
@@ -203,9 +203,9 @@ def application_decide(*, application: LoanApplication, approver: User, approve:
                        reasons: str) -> LoanApplication:
     require_duty(approver, OperatorDuty.APPROVER)
     application = application_locked(application)
-    if application.status != ApplicationStatus.REVIEWED:
-        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
-                         action="decided")
+    APPLICATION_MOVES.require(
+        application.status, ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED,
+        error=CoreError.APPLICATION_NOT_IN_STATE, action="decided")
     checker_may_decide(maker_id=application.reviewer_id, checker=approver, approve=approve,
                        reasons=reasons)
     application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED

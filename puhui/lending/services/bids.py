@@ -24,6 +24,7 @@ from puhui.ledger.services import (
 )
 from puhui.lending.errors import LendingError
 from puhui.lending.models import (
+    BID_MOVES,
     Bid,
     BidStatus,
     Listing,
@@ -113,7 +114,7 @@ def bid_cancel(*, investor: User, bid: Bid) -> Bid:
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     if bid.investor_id == investor.pk and bid.status == BidStatus.CANCELLED:
         return bid  # cancelled already: a second send changes nothing
-    if bid.investor_id != investor.pk or bid.status != BidStatus.PENDING or (
+    if bid.investor_id != investor.pk or not BID_MOVES.allows(bid.status, BidStatus.CANCELLED) or (
         listing.status != ListingStatus.OPEN
     ):
         raise PuhuiError(LendingError.BID_NOT_CANCELLABLE)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
-from puhui.core.errors import CoreError, PuhuiError
+from puhui.core.errors import CoreError
 from puhui.core.workdays import Calendar, CalendarFallbackWarning, add_working_days
 from puhui.ledger.models import Account, NormalBalance
 from puhui.ledger.services import (
@@ -20,6 +20,7 @@ from puhui.ledger.services import (
     transfers_require,
 )
 from puhui.lending.models import (
+    APPLICATION_MOVES,
     ApplicationStatus,
     Listing,
     LoanApplication,
@@ -52,9 +53,8 @@ def listing_open(*, application: LoanApplication, operator: User,
     business_date = business_date or business_date_today()
     require_duty(operator, OperatorDuty.APPROVER)
     application = application_locked(application)
-    if application.status != ApplicationStatus.APPROVED:
-        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
-                         action="listed")
+    APPLICATION_MOVES.require(application.status, ApplicationStatus.LISTED,
+                              error=CoreError.APPLICATION_NOT_IN_STATE, action="listed")
     book = rulebook_in_force()
     days = rulebook_section(book, "fundraising").max_working_days
     with warnings.catch_warnings(record=True) as caught:

@@ -23,7 +23,7 @@ from puhui.custody.ports import CustodyAccount
 from puhui.ledger.errors import TransferResult
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
 from puhui.lending.errors import LendingError
-from puhui.lending.models import Installment, Loan, LoanStatus, Note, Repayment
+from puhui.lending.models import LOAN_MOVES, Installment, Loan, LoanStatus, Note, Repayment
 from puhui.lending.ports import ExposureChange, LendingAccount, LendingCode
 from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
 from puhui.lending.services.plugins import exposure_event
@@ -31,7 +31,6 @@ from puhui.parties.models import User
 
 PARTS = ("penalty", "fee", "interest", "principal")
 TO_INVESTORS = ("penalty", "interest", "principal")
-OPEN_STATUSES = (LoanStatus.CURRENT, LoanStatus.OVERDUE, LoanStatus.DEFAULT)
 
 
 @dataclass
@@ -77,7 +76,7 @@ def _loan_locked_for_payment(*, user: User, loan: Loan,
     if loan.listing.application.enterprise.representative_id != user.pk:
         raise PuhuiError(LendingError.NOT_YOUR_LOAN)
     made = Repayment.objects.filter(pk=repayment_id).first()
-    if made is None and loan.status not in OPEN_STATUSES:
+    if made is None and not LOAN_MOVES.allows(loan.status, LoanStatus.CLOSED):
         raise PuhuiError(LendingError.LOAN_NOT_OPEN, status=loan.status)
     return loan, made
 

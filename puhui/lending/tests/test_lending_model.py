@@ -29,7 +29,19 @@ from puhui.ledger.models import Account
 from puhui.ledger.selectors import ledger_verify
 from puhui.ledger.services import NewTransfer, transfers_create
 from puhui.lending.cob import cob_run_for_date
-from puhui.lending.models import Bid, BidStatus, Installment, Note
+from puhui.lending.models import (
+    APPLICATION_MOVES,
+    BID_MOVES,
+    LISTING_MOVES,
+    LOAN_MOVES,
+    Bid,
+    BidStatus,
+    Installment,
+    Listing,
+    Loan,
+    LoanApplication,
+    Note,
+)
 from puhui.lending.services import bid_cancel, bid_place, listing_funded_fen, wallet_for
 from puhui.lending.services.repayments import loan_quote, repayment_make
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
@@ -50,6 +62,7 @@ class LendingMachine(RuleBasedStateMachine):
         self.loan = None
         self.day = None
         self.borrower_topped_up = 0
+        self.statuses: dict[tuple[str, object], str] = {}  # last seen, by (kind, pk)
 
     @initialize(funded=st.booleans())
     def start(self, funded: bool) -> None:
@@ -171,6 +184,26 @@ class LendingMachine(RuleBasedStateMachine):
         assert sum(n.interest_received_fen for n in notes) == paid["i"] + paid["n"]
 
     @invariant()
+    def statuses_move_only_by_their_tables(self) -> None:
+        """Every change of a listing's, a bid's, the loan's or the application's status since
+        the last step is a move its table allows (lending.models *_MOVES)."""
+        seen = [("listing", self.listing.pk, Listing.objects.get(pk=self.listing.pk).status,
+                 LISTING_MOVES),
+                ("application", self.listing.application_id,
+                 LoanApplication.objects.get(pk=self.listing.application_id).status,
+                 APPLICATION_MOVES)]
+        seen += [("bid", bid.pk, bid.status, BID_MOVES)
+                 for bid in Bid.objects.filter(listing=self.listing)]
+        if self.loan is not None:
+            seen.append(("loan", self.loan.pk, Loan.objects.get(pk=self.loan.pk).status,
+                         LOAN_MOVES))
+        for kind, pk, status, moves in seen:
+            before = self.statuses.get((kind, pk))
+            if before is not None and before != status:
+                assert moves.allows(before, status), (kind, before, status)
+            self.statuses[(kind, pk)] = status
+
+    @invariant()
     def ledger_balances(self) -> None:
         assert ledger_verify().ok
 
@@ -182,3 +215,17 @@ def test_lending_keeps_the_ledger_equal_to_the_notes():
         settings=settings(max_examples=10, stateful_step_count=16, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow]),
     )
+
+
+def test_the_status_tables_cover_every_status_and_end_in_final_ones():
+    from puhui.lending.models import ApplicationStatus, ListingStatus, LoanStatus
+    from puhui.parties.models import REVIEW_MOVES, ReviewStatus
+
+    for moves, statuses in ((APPLICATION_MOVES, ApplicationStatus), (LISTING_MOVES, ListingStatus),
+                            (BID_MOVES, BidStatus), (LOAN_MOVES, LoanStatus),
+                            (REVIEW_MOVES, ReviewStatus)):
+        assert set(moves.moves) == set(statuses.values), moves.name
+        assert all(set(targets) <= set(statuses.values) for targets in moves.moves.values())
+        assert moves.final, moves.name  # every lifecycle can end
+    assert LOAN_MOVES.final == {LoanStatus.CLOSED, LoanStatus.WRITTEN_OFF}
+    assert not LOAN_MOVES.allows(LoanStatus.CLOSED, LoanStatus.CURRENT)

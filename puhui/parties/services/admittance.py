@@ -8,6 +8,7 @@ from puhui.audit.services import audit_record
 from puhui.core.errors import CoreError, PuhuiError
 from puhui.parties.errors import PartiesError
 from puhui.parties.models import (
+    REVIEW_MOVES,
     AdmittanceReview,
     OperatorDuty,
     ReviewStatus,
@@ -27,9 +28,8 @@ def review_mark_reviewed(*, review: AdmittanceReview, reviewer: User,
     """The maker: an operator checks the application and passes it on for a decision."""
     require_duty(reviewer, OperatorDuty.REVIEWER)
     review = _review_locked(review.pk)
-    if review.status != ReviewStatus.SUBMITTED:
-        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE,
-                         status=review.status, action="reviewed")
+    REVIEW_MOVES.require(review.status, ReviewStatus.REVIEWED,
+                         error=CoreError.APPLICATION_NOT_IN_STATE, action="reviewed")
     review.status = ReviewStatus.REVIEWED
     review.reviewer = reviewer
     review.review_note = note
@@ -46,8 +46,9 @@ def review_decide(*, review: AdmittanceReview, approver: User, approve: bool,
     """The checker: a different operator approves or rejects, with reasons."""
     require_duty(approver, OperatorDuty.APPROVER)
     review = _review_locked(review.pk)
-    if review.status != ReviewStatus.REVIEWED:
-        raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=review.status, action="decided")
+    REVIEW_MOVES.require(review.status,
+                         ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
+                         error=CoreError.APPLICATION_NOT_IN_STATE, action="decided")
     checker_may_decide(maker_id=review.reviewer_id, checker=approver, approve=approve,
                        reasons=reasons)
     review_close(review, status=ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED,
