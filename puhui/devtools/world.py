@@ -37,21 +37,21 @@ from puhui.parties.services import (
     user_create,
 )
 
-_serial = itertools.count(int(uuid.uuid4().int % 900_000) + 1)
+_serial = itertools.count(1000)
 RISK_ANSWERS = {"horizon": "1y-3y", "loss": "hold", "experience": "funds", "share": "5-20"}
 
 
-def _uscc() -> str:
+def uscc_new() -> str:
     body = f"91330100MA2{next(_serial) % 1_000_000:06d}"
     return body + uscc.calc_check_digit(body)
 
 
-def _resident_id(born: date = date(1985, 6, 15)) -> str:
+def resident_id_new(born: date = date(1985, 6, 15)) -> str:
     body = f"330106{born:%Y%m%d}{next(_serial) % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")  # the function skips a check digit
 
 
-def _bank_card() -> str:
+def bank_card_new() -> str:
     body = f"62220212{next(_serial):010d}"
     return body + luhn.calc_check_digit(body)
 
@@ -76,8 +76,8 @@ def enterprise_admitted(*, representative: User | None = None, maker: User | Non
                         checker: User | None = None, **fields: Any) -> Enterprise:
     maker, checker = (maker, checker) if maker and checker else operators()
     defaults: dict[str, Any] = {
-        "name": "Hangzhou Green Tea Shop", "uscc_code": _uscc(),
-        "legal_rep_name": "Wang Fang", "legal_rep_id": _resident_id(),
+        "name": "Hangzhou Green Tea Shop", "uscc_code": uscc_new(),
+        "legal_rep_name": "Wang Fang", "legal_rep_id": resident_id_new(),
         "phone": "13812345678", "industry": "retail", "employees": 8,
         "revenue_wan": Decimal("90"), "total_assets_wan": Decimal("50"),
         "registered_capital_wan": Decimal("10"), "founded_on": date(2019, 3, 1),
@@ -94,8 +94,8 @@ def investor_admitted(*, user: User | None = None, maker: User | None = None,
                       checker: User | None = None, **fields: Any) -> InvestorProfile:
     maker, checker = (maker, checker) if maker and checker else operators()
     defaults: dict[str, Any] = {
-        "kind": "person", "full_name": "Li Lei", "resident_id": _resident_id(),
-        "phone": "13900001111", "bank_card": _bank_card(),
+        "kind": "person", "full_name": "Li Lei", "resident_id": resident_id_new(),
+        "phone": "13900001111", "bank_card": bank_card_new(),
         "declared_income_yuan": Decimal("240000"), "net_worth_yuan": Decimal("1500000"),
         "answers": dict(RISK_ANSWERS)}
     profile = investor_submit(user=user or user_new(Role.INVESTOR), **(defaults | fields))

@@ -81,6 +81,35 @@ def _loan_locked_for_payment(*, user: User, loan: Loan,
     return loan, made
 
 
+def _payment_allocate(installments: list[Installment], *, current: list[Installment],
+                      order: list[str], amount_fen: int, prepay: bool) -> dict[str, int]:
+    """Spread a payment over what is due now and the next installment, part by part in the
+    product's order (the waterfall); a prepayment then clears every later period's principal,
+    whose interest is never earned. Returns how much went to each part."""
+    paid = dict.fromkeys(PARTS, 0)
+    left = amount_fen
+    for installment in current:
+        for part in order:
+            take = min(left, installment.owed(part))
+            setattr(installment, f"{part}_paid_fen",
+                    getattr(installment, f"{part}_paid_fen") + take)
+            paid[part] += take
+            left -= take
+    if prepay:
+        for installment in installments:
+            if installment in current:
+                continue
+            take = installment.owed("principal")
+            installment.principal_paid_fen += take
+            installment.interest_fen = installment.interest_paid_fen
+            installment.fee_fen = installment.fee_paid_fen
+            paid["principal"] += take
+            left -= take
+    if left:  # the quote checked the amount: a fen left over is a defect, not a payment
+        raise ValueError(f"{left} fen of the payment found no installment")
+    return paid
+
+
 @transaction.atomic
 def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uuid.UUID,
                    prepay: bool = False, today: date | None = None) -> Repayment:
@@ -103,28 +132,10 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
         raise PuhuiError(LendingError.OVERPAYMENT, maximum=shown(quote.regular_max_fen),
                          payoff=shown(quote.payoff_fen))
 
-    order = product.allocation_order or list(PARTS)
-    paid = dict.fromkeys(PARTS, 0)
-    left = amount_fen - (quote.prepayment_fee_fen if prepay else 0)
-    current = _due_and_next(installments, today)
-    for installment in current:
-        for part in order:
-            take = min(left, installment.owed(part))
-            setattr(installment, f"{part}_paid_fen",
-                    getattr(installment, f"{part}_paid_fen") + take)
-            paid[part] += take
-            left -= take
-    if prepay:  # later periods: their principal only; their interest is never earned
-        for installment in installments:
-            if installment in current:
-                continue
-            take = installment.owed("principal")
-            installment.principal_paid_fen += take
-            installment.interest_fen = installment.interest_paid_fen
-            installment.fee_fen = installment.fee_paid_fen
-            paid["principal"] += take
-            left -= take
-    assert left == 0, "allocation must use the whole payment"
+    paid = _payment_allocate(
+        installments, current=_due_and_next(installments, today),
+        order=product.allocation_order or list(PARTS), prepay=prepay,
+        amount_fen=amount_fen - (quote.prepayment_fee_fen if prepay else 0))
     Installment.objects.bulk_update(installments, [
         "principal_paid_fen", "interest_paid_fen", "fee_paid_fen", "penalty_paid_fen",
         "interest_fen", "fee_fen"])

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from puhui.devtools.world import product_new
 from puhui.ledger.models import NormalBalance
 from puhui.ledger.services import NewTransfer, account_create, transfers_create
 from puhui.lending.models import Listing, LoanApplication, LoanProduct
@@ -13,27 +14,11 @@ from puhui.lending.services import (
     application_mark_reviewed,
     application_submit,
     listing_open,
-    product_create,
     wallet_for,
 )
 from puhui.parties.models import Enterprise, Role, User
 from puhui.parties.services import review_decide, review_mark_reviewed
 from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
-
-
-def product_new(**overrides: Any) -> LoanProduct:
-    fields = {
-        "code": f"smb-{uuid.uuid4().hex[:6]}", "name_en": "SMB working capital",
-        "name_zh": "小微经营贷", "amount_min_fen": 1_000_00, "amount_max_fen": 1_000_000_00,
-        "terms_months": [3, 6, 12], "methods": ["equal-installment", "equal-principal",
-                                                  "interest-only", "bullet"],
-        "rate_annual": Decimal("0.0900"), "upfront_fee_rate": Decimal("0.0100"),
-        "fee_per_period_rate": Decimal("0"), "penalty_rate_daily": Decimal("0.0005"),
-        "min_ticket_fen": 100_00, "ticket_multiple_fen": 100_00,
-        "per_investor_cap_fen": 50_000_00, "risk_level": 3,
-        "allocation_order": ["penalty", "fee", "interest", "principal"],
-    }
-    return product_create(**(fields | overrides))
 
 
 def operators() -> tuple[User, User]:

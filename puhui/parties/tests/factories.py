@@ -5,30 +5,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from stdnum import luhn
-from stdnum.cn import ric, uscc
-
+from puhui.devtools.world import bank_card_new, resident_id_new, uscc_new
 from puhui.parties.models import Enterprise, InvestorProfile, Role, User
 from puhui.parties.services import enterprise_submit, investor_submit, user_create
 
 _serial = itertools.count(1000)
 PASSWORD = "a-long-test-password-2026"
 ANSWERS = {"horizon": "1y-3y", "loss": "hold", "experience": "funds", "share": "5-20"}
-
-
-def uscc_new() -> str:
-    body = f"91330100MA2{next(_serial):06d}"[:17]
-    return body + uscc.calc_check_digit(body)
-
-
-def resident_id_new(born: date = date(1985, 6, 15)) -> str:
-    body = f"330106{born:%Y%m%d}{next(_serial) % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")  # the function skips a check digit
-
-
-def bank_card_new() -> str:
-    body = f"62220212{next(_serial):010d}"
-    return body + luhn.calc_check_digit(body)
 
 
 def user_new(role: Role, username: str | None = None, duties: list[str] | None = None) -> User:
