@@ -17,7 +17,6 @@ from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
 from puhui.ledger.selectors import account_balance_as_of
 from puhui.ledger.services import (
     NewTransfer,
-    account_create,
     account_for,
     transfers_create,
     transfers_require,
@@ -33,10 +32,8 @@ CUSTODIED_KINDS = (CustodyAccount.INVESTOR_WALLET, CustodyAccount.BORROWER_WALLE
 
 def bank_mirror(currency: str = "CNY") -> Account:
     """The ledger's view of all money at the custodian (an asset: debit-normal)."""
-    found = Account.objects.filter(kind=CustodyAccount.BANK_MIRROR, owner="custodian",
-                                   currency=currency).first()
-    return found or account_create(kind=CustodyAccount.BANK_MIRROR, owner="custodian",
-                                   currency=currency, normal_balance=NormalBalance.DEBIT)
+    return account_for(kind=CustodyAccount.BANK_MIRROR, owner="custodian", currency=currency,
+                       normal_balance=NormalBalance.DEBIT)
 
 
 def wallets_of(*, user: User, currency: str = "CNY") -> list[Account] | None:

@@ -62,7 +62,7 @@ def _status_changes_tell(loan_ids: list[int], business_date: date) -> None:
     if not loan_ids or not getattr(settings, "PUHUI_EXPOSURE_EVENTS", ""):
         return
     for loan in Loan.objects.filter(pk__in=loan_ids).select_related(
-            "listing__application__enterprise").order_by("pk"):
+            "listing__application__enterprise").prefetch_related("installments").order_by("pk"):
         exposure_event(application=loan.listing.application, change=ExposureChange.CHANGED,
                        loan=loan, on=business_date)
 

@@ -160,7 +160,8 @@ def portfolio_of(*, user: User, today: date | None = None) -> Portfolio:
 
 def loan_facts(loan: Loan, *, as_of: date) -> LoanFacts:
     """The loan as its books show it on ``as_of``, for the shared registry's trade line."""
-    installments = list(loan.installments.order_by("number"))
+    # .all() reads what a caller prefetched (the monthly batch, close of business)
+    installments = sorted(loan.installments.all(), key=lambda i: i.number)
     unsettled = [i for i in installments if not i.settled]
     late = [i for i in unsettled if i.due_date <= as_of]
     upcoming = next((i for i in unsettled if i.due_date > as_of), None)
@@ -179,7 +180,8 @@ def loan_facts(loan: Loan, *, as_of: date) -> LoanFacts:
 
 def loans_facts(*, as_of: date) -> Iterator[LoanFacts]:
     """Every loan's facts on ``as_of`` (the registry's monthly batch)."""
-    loans = Loan.objects.select_related("listing__application__enterprise").order_by("pk")
+    loans = (Loan.objects.select_related("listing__application__enterprise")
+             .prefetch_related("installments").order_by("pk"))
     for loan in loans.iterator(chunk_size=1000):
         yield loan_facts(loan, as_of=as_of)
 

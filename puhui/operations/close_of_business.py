@@ -24,9 +24,6 @@ class CloseOfBusinessOutcome:
     partition: Partition
     steps: list[StepOutcome]
 
-    def result_of(self, name: str) -> StepResult:
-        return next(step.result for step in self.steps if step.name == name)
-
     @property
     def problems(self) -> list[str]:
         return [step.result.problem for step in self.steps if step.result.problem]
