@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its Swagger UI files, served from the package (never a CDN)
     "puhui.core",
     "puhui.rulebook",
     "puhui.audit",

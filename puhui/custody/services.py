@@ -1,13 +1,15 @@
 """Deposits, withdrawals, replay of the ledger to the custodian, and reconciliation."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.utils import timezone
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import CoreError, PuhuiError, sent_before
-from puhui.core.money import money_from_minor
+from puhui.core.money import money_from_minor, money_shown, money_to_minor
 from puhui.custody.adapter import Custodian, CustodianRefused, CustodianUnavailable, custodian
 from puhui.custody.errors import CustodyError
 from puhui.custody.models import Reconciliation, SubAccount, SyncCursor
@@ -22,7 +24,8 @@ from puhui.ledger.services import (
     transfers_require,
 )
 from puhui.lending.ports import LendingAccount, LendingCode
-from puhui.parties.models import Enterprise, ReviewStatus, Role, User
+from puhui.parties.models import Enterprise, InvestorProfile, ReviewStatus, Role, User
+from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 
 # Ledger accounts that hold client or platform money at the custodian; the rest (listing
 # capacity and its sink, the bank mirror) are bookkeeping only.
@@ -49,6 +52,58 @@ def wallets_of(*, user: User, currency: str = "CNY") -> list[Account] | None:
                 for enterprise in Enterprise.objects.filter(representative=user,
                                                             status=ReviewStatus.APPROVED)]
     return None
+
+
+def wallet_owner_admitted(account: Account) -> bool:
+    """Whether the wallet's owner passed admittance: an investor's approved identity and risk
+    profile, or an enterprise's approved review."""
+    kind, _, owner_id = account.owner.partition(":")
+    if not owner_id.isdigit():
+        return False
+    if account.kind == CustodyAccount.INVESTOR_WALLET and kind == "user":
+        return InvestorProfile.objects.filter(user_id=int(owner_id),
+                                              status=ReviewStatus.APPROVED).exists()
+    if account.kind == CustodyAccount.BORROWER_WALLET and kind == "enterprise":
+        return Enterprise.objects.filter(pk=int(owner_id), status=ReviewStatus.APPROVED).exists()
+    return False
+
+
+def _wallet_may_move(account: Account, amount_fen: int, *, deposit: bool) -> None:
+    """Refuse money in or out of a wallet whose owner is not admitted, or above the
+    rulebook's limits per transaction and per business day (deposits and withdrawals apart)."""
+    if not wallet_owner_admitted(account):
+        raise PuhuiError(CustodyError.WALLET_OWNER_NOT_ADMITTED)
+    limits = rulebook_section(rulebook_in_force(), "custody")
+    single, daily = ((limits.deposit_single_max, limits.deposit_daily_max) if deposit
+                     else (limits.withdrawal_single_max, limits.withdrawal_daily_max))
+    single_fen = money_to_minor(single, account.currency)
+    daily_fen = money_to_minor(daily, account.currency)
+    if amount_fen > single_fen:
+        raise PuhuiError(CustodyError.DEPOSIT_ABOVE_SINGLE_LIMIT if deposit
+                         else CustodyError.WITHDRAWAL_ABOVE_SINGLE_LIMIT,
+                         limit=money_shown(single_fen, account.currency))
+    left_fen = daily_fen - _moved_today(account, deposit=deposit)
+    if amount_fen > left_fen:
+        raise PuhuiError(CustodyError.DEPOSIT_ABOVE_DAILY_LIMIT if deposit
+                         else CustodyError.WITHDRAWAL_ABOVE_DAILY_LIMIT,
+                         limit=money_shown(daily_fen, account.currency),
+                         left=money_shown(max(left_fen, 0), account.currency))
+
+
+def _moved_today(account: Account, *, deposit: bool) -> int:
+    """Deposits into (or withdrawals out of, counting holds not released) the wallet since
+    the start of today's business date in the platform's time zone."""
+    since = datetime.combine(business_date_today(), time(), tzinfo=timezone.get_current_timezone())
+    if deposit:
+        moved = Transfer.objects.filter(credit_account=account, code=CustodyCode.DEPOSIT,
+                                        kind=TransferKind.POSTED, created_at__gte=since)
+    else:
+        holds = Transfer.objects.filter(debit_account=account, code=CustodyCode.WITHDRAWAL,
+                                        kind=TransferKind.PENDING, created_at__gte=since)
+        released = Transfer.objects.filter(kind=TransferKind.VOID_PENDING,
+                                           pending_id__in=holds.values("pk"))
+        moved = holds.exclude(pk__in=released.values("pending_id"))
+    return int(moved.aggregate(total=Sum("amount"))["total"] or 0)
 
 
 def sub_account_for(account: Account, bank: Custodian | None = None) -> str:
@@ -87,6 +142,7 @@ def wallet_deposit(*, account: Account, amount_fen: int, instruction_id: uuid.UU
     if mirrored_before is not None:  # a second send of the same form: done already
         sent_before(mirrored_before, credit_account_id=account.id, amount=amount_fen)
         return
+    _wallet_may_move(account, amount_fen, deposit=True)
     bank = bank or custodian()
     _instruct(bank, instruction_id=str(instruction_id), kind="deposit", amount_fen=amount_fen,
               credit=sub_account_for(account, bank))
@@ -108,6 +164,8 @@ def wallet_withdraw(*, account: Account, amount_fen: int, instruction_id: uuid.U
         sent_before(held_before, debit_account_id=account.id, amount=amount_fen)
         if Transfer.objects.filter(pending_id=instruction_id).exists():
             return  # a second send of the same form: paid out (or released) already
+    else:
+        _wallet_may_move(account, amount_fen, deposit=False)
     bank = bank or custodian()
     custody_sync(bank=bank)  # the custodian must hold what the ledger says first
     mirror = bank_mirror(account.currency)

@@ -113,9 +113,39 @@ def account_statement(
     else:
         opening = _posted_balance(account, Q(created_at__lt=start)) if start else 0
     page = list(transfers.order_by("created_at", "id")[: limit + 1])
+    lines = _statement_lines(account, page[:limit], opening)
+    next_cursor = None
+    if len(page) > limit:
+        last = page[limit - 1]
+        next_cursor = _cursor_encode(last.created_at, str(last.id))
+    return Statement(account, start, end, opening, lines, next_cursor)
+
+
+def account_movements_latest(*, account: Account, limit: int = 10) -> list[StatementLine]:
+    """The newest ``limit`` transfers touching ``account``, newest first, each with the
+    posted balance after it (what a wallet's "latest movements" shows)."""
+    limit = max(1, min(limit, STATEMENT_PAGE_MAX))
+    newest = list(
+        Transfer.objects.filter(Q(debit_account=account) | Q(credit_account=account))
+        .order_by("-created_at", "-id")[:limit]
+    )
+    if not newest:
+        return []
+    oldest = newest[-1]
+    opening = _posted_balance(
+        account, Q(created_at__lt=oldest.created_at) | Q(created_at=oldest.created_at,
+                                                          id__lt=oldest.id)
+    )
+    return list(reversed(_statement_lines(account, list(reversed(newest)), opening)))
+
+
+def _statement_lines(account: Account, transfers: list[Transfer], opening: int,
+                     ) -> list[StatementLine]:
+    """Lines for ``transfers`` (oldest first) with the running posted balance from
+    ``opening``; pending lines do not move it."""
     lines = []
     balance = opening
-    for transfer in page[:limit]:
+    for transfer in transfers:
         is_debit = transfer.debit_account_id == account.id
         amount = transfer.amount
         if transfer.kind in POSTED_KINDS:
@@ -136,11 +166,7 @@ def account_statement(
                 balance_posted=balance,
             )
         )
-    next_cursor = None
-    if len(page) > limit:
-        last = page[limit - 1]
-        next_cursor = _cursor_encode(last.created_at, str(last.id))
-    return Statement(account, start, end, opening, lines, next_cursor)
+    return lines
 
 
 def _posted_totals(account: Account, when: Q) -> tuple[int, int]:

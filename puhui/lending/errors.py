@@ -22,6 +22,9 @@ class LendingError(ErrorCode):
     BID_OVER_INVESTOR_CAP = 400, _(
         "One investor may lend at most {cap} to this listing; you have {already}.")
     INSUFFICIENT_FUNDS = 409, _("Your wallet's available balance is too low for this bid.")
+    PAYMENT_EXCEEDS_WALLET = 409, _(
+        "This payment takes {amount}, but the wallet's available balance is {available}; "
+        "deposit the difference first.")
     NOT_SUITABLE = 403, _(
         "This product is risk level R{risk}; your risk profile allows up to R{allowed}.")
     INVESTOR_NOT_ADMITTED = 403, _("Your identity and risk profile must be approved first.")

@@ -163,6 +163,24 @@ class CreditInformation(Strict):
                                              "negative_records", "disputes"]]]
 
 
+class Custody(Strict):
+    """Bounds on money in and out of a wallet at the custodian, in the rulebook's currency."""
+
+    source: str
+    deposit_single_max: ExactDecimal = Field(gt=0)
+    deposit_daily_max: ExactDecimal = Field(gt=0)
+    withdrawal_single_max: ExactDecimal = Field(gt=0)
+    withdrawal_daily_max: ExactDecimal = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _single_within_daily(self) -> "Custody":
+        if self.deposit_single_max > self.deposit_daily_max:
+            raise ValueError("deposit_single_max must not exceed deposit_daily_max")
+        if self.withdrawal_single_max > self.withdrawal_daily_max:
+            raise ValueError("withdrawal_single_max must not exceed withdrawal_daily_max")
+        return self
+
+
 class Disclosure(Strict):
     source: str
     monthly_report_working_days: int = Field(ge=1, le=31)
@@ -258,6 +276,7 @@ class Rulebook(Strict):
     suitability: Suitability | None = None
     credit_information: CreditInformation | None = None
     disclosure: Disclosure | None = None
+    custody: Custody | None = None
     crowdfunding: Crowdfunding | None = None
     credit_policy: CreditPolicy | None = None
     collections: Collections | None = None

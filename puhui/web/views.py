@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from puhui.ledger.selectors import account_statement, accounts_of_owners, ledger_summary
+from puhui.ledger.selectors import account_movements_latest, accounts_of_owners, ledger_summary
 from puhui.parties.models import Role, User
 from puhui.parties.selectors import enterprises_visible_to, investor_profile_of, reviews_open
 
@@ -29,9 +29,10 @@ def _wallet_home(request: HttpRequest, role: Role, owners: list[str] | None = No
                  **context: object) -> HttpResponse:
     user = _require_role(request, role)
     accounts = list(accounts_of_owners(owners=[user.ledger_owner, *(owners or [])]))
-    statement = account_statement(account=accounts[0], limit=10) if accounts else None
+    movements = account_movements_latest(account=accounts[0], limit=10) if accounts else []
     return render(request, f"web/{role}_home.html",
-                  {"accounts": accounts, "statement": statement, **context})
+                  {"accounts": accounts, "movements": movements,
+                   "movements_account": accounts[0] if accounts else None, **context})
 
 
 @login_required

@@ -17,10 +17,11 @@ from django.db import transaction
 
 from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
-from puhui.core.errors import ErrorCode, PuhuiError, sent_before
-from puhui.core.money import money_from_minor, money_split, money_to_minor
+from puhui.core.errors import CoreError, ErrorCode, PuhuiError, sent_before
+from puhui.core.money import money_shown, money_split, money_to_minor
 from puhui.custody.ports import CustodyAccount
 from puhui.ledger.errors import TransferResult
+from puhui.ledger.models import Account
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
 from puhui.lending.errors import LendingError
 from puhui.lending.models import LOAN_MOVES, Installment, Loan, LoanStatus, Note, Repayment
@@ -123,12 +124,14 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
         return sent_before(existing, loan_id=loan.pk, amount_fen=amount_fen,
                            kind="prepay_full" if prepay else "regular")
     quote = loan_quote(loan, today)
-    shown = lambda fen: f"{money_from_minor(fen, currency):,} {currency}"  # noqa: E731
+    shown = lambda fen: money_shown(fen, currency)  # noqa: E731
     installments = list(loan.installments.select_for_update().order_by("number"))
     if prepay:
         if amount_fen != quote.payoff_fen:
             raise PuhuiError(LendingError.PREPAYMENT_AMOUNT, payoff=shown(quote.payoff_fen))
-    elif amount_fen > quote.regular_max_fen or amount_fen <= 0:
+    elif amount_fen <= 0:
+        raise PuhuiError(CoreError.AMOUNT_NOT_POSITIVE)
+    elif amount_fen > quote.regular_max_fen:
         raise PuhuiError(LendingError.OVERPAYMENT, maximum=shown(quote.regular_max_fen),
                          payoff=shown(quote.payoff_fen))
 
@@ -151,7 +154,7 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     fee_total = paid["fee"] + (quote.prepayment_fee_fen if prepay else 0)
     transfers += platform_fee(loan=loan, amount_fen=fee_total,
                               key=("repayment-fee", repayment_id), code=LendingCode.REPAYMENT_FEE)
-    ledger_move(transfers, insufficient=LendingError.INSUFFICIENT_FUNDS)
+    _payment_move(loan, transfers, amount_fen)
     if all(i.settled for i in installments):
         loan.status = LoanStatus.CLOSED
         loan.save(update_fields=["status"])
@@ -183,7 +186,7 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
         raise PuhuiError(LendingError.PARTIAL_PREPAYMENT_METHOD)
     product = application.product
     currency = product.currency
-    shown = lambda fen: f"{money_from_minor(fen, currency):,} {currency}"  # noqa: E731
+    shown = lambda fen: money_shown(fen, currency)  # noqa: E731
     installments = list(loan.installments.select_for_update().order_by("number"))
     due = sum(i.owed(part) for i in installments if i.due_date <= today for part in PARTS)
     if due:
@@ -207,7 +210,7 @@ def prepayment_partial(*, user: User, loan: Loan, principal: Decimal, repayment_
                           key=("prepayment", repayment_id), code=LendingCode.PREPAYMENT)
     transfers += platform_fee(loan=loan, amount_fen=fee, key=("prepayment-fee", repayment_id),
                               code=LendingCode.PREPAYMENT_FEE)
-    ledger_move(transfers, insufficient=LendingError.INSUFFICIENT_FUNDS)
+    _payment_move(loan, transfers, principal_fen + fee)
     repayment = Repayment.objects.create(
         id=repayment_id, loan=loan, amount_fen=principal_fen + fee,
         kind="prepay_shorten" if shorten_term else "prepay_lower",
@@ -282,6 +285,20 @@ def platform_fee(*, loan: Loan, amount_fen: int, key: tuple, code: str) -> list[
                                                            currency).id,
                         amount=amount_fen, currency=currency, code=code,
                         reference=f"loan:{loan.pk}")]
+
+
+def _payment_move(loan: Loan, transfers: list[NewTransfer], amount_fen: int) -> None:
+    """A borrower's payment, all or nothing; a wallet short of it is told what it holds."""
+    try:
+        ledger_move(transfers, insufficient=LendingError.PAYMENT_EXCEEDS_WALLET)
+    except PuhuiError as error:
+        if error.error is not LendingError.PAYMENT_EXCEEDS_WALLET:
+            raise
+        currency = loan.listing.application.product.currency
+        wallet = Account.objects.get(pk=loan.borrower_account_id)
+        raise PuhuiError(LendingError.PAYMENT_EXCEEDS_WALLET,
+                         amount=money_shown(amount_fen, currency),
+                         available=money_shown(wallet.balance_available, currency)) from None
 
 
 def ledger_move(transfers: list[NewTransfer], *, insufficient: ErrorCode) -> None:

@@ -1,6 +1,7 @@
 """A loan through the pages (Django's client): apply, review by two operators, publish, bid,
 fund, repay — as borrower, investor and operators."""
 
+import html
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -81,6 +82,16 @@ def test_a_loan_from_application_to_repayment_through_the_pages():
     overpay = post_form(borrower, loan_page, repay,
                         {"amount": str(one_fen_over), "mode": "regular"}).content.decode()
     assert f"At most {2000 + interest:,} CNY can be paid now" in overpay
+    assert overpay.count(f"At most {2000 + interest:,} CNY") == 1  # each error shown once
+    short = html.unescape(post_form(  # the wallet holds the 2,000.00 lent, no more
+        borrower, loan_page, repay, {"amount": f"{2000 + interest}", "mode": "regular"},
+    ).content.decode())
+    assert (f"This payment takes {2000 + interest:,} CNY, but the wallet's available balance "
+            "is 2,000.00 CNY") in short
+    assert "bid" not in short.split('data-testid="form-error"')[1].split("</p>")[0]
+    zero = post_form(borrower, loan_page, repay, {"amount": "0", "mode": "regular"})
+    assert "The amount must be positive." in zero.content.decode()
+    assert "can be paid now" not in zero.content.decode()
     bank = account_create(kind="custodian_bank", owner="bank", currency="CNY",
                           normal_balance=NormalBalance.DEBIT)
     transfers_create([NewTransfer(id=uuid.uuid4(), debit_account_id=bank.id,

@@ -1,5 +1,7 @@
 """Pages: login, a home per role, role gates, and both languages."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -88,3 +90,14 @@ def test_logout_ends_the_session(client, demo):
     client.post("/logout/")
     assert client.get("/borrower/").status_code == 302
     assert User.objects.filter(username="demo-borrower").exists()
+
+
+def test_the_api_documentation_needs_nothing_from_outside(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui-bundle.js" in html
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []
+    script = re.search(r'src="([^"]*swagger-ui-bundle\.js)"', html).group(1)
+    assert client.get(script).status_code == 200
