@@ -63,6 +63,12 @@ class Purpose(models.TextChoices):
     SUBJECT_REQUEST = "subject_request", _("The subject's own request")
 
 
+# Inquiries lenders see in a report (a bureau's "hard" inquiries): a lender deciding on new
+# credit. The subject looking at their own report and a lender managing an existing loan are
+# "soft": logged and shown to the subject, never counted in what members see.
+HARD_INQUIRY_PURPOSES = (Purpose.LOAN_APPLICATION,)
+
+
 class Consent(models.Model):
     consent_id = models.CharField(max_length=64)  # the member's id for it
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="consents")

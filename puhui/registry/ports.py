@@ -74,6 +74,7 @@ class InquiryShown(_Record):
     purpose: str
     allowed: bool
     at: str
+    seen_by_lenders: bool = False  # a hard inquiry, counted in what members see
 
 
 class DisputeShown(_Record):

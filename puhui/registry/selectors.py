@@ -8,6 +8,7 @@ from django.db.models import Sum
 
 from puhui.core.money import money_from_minor
 from puhui.registry.models import (
+    HARD_INQUIRY_PURPOSES,
     Dispute,
     Inquiry,
     Member,
@@ -69,7 +70,8 @@ def report_build(*, subject: Subject, member: Member, today: date, rulebook: Rul
     disputed_records = set(Dispute.objects.filter(subject=subject, answered_on__isnull=True,
                                                   negative_record__isnull=False)
                            .values_list("negative_record_id", flat=True))
-    inquiries = Inquiry.objects.filter(subject=subject, allowed=True)
+    inquiries = Inquiry.objects.filter(subject=subject, allowed=True,
+                                       purpose__in=HARD_INQUIRY_PURPOSES)
     held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD).aggregate(
         total=Sum("amount_fen"))["total"] or 0
     outstanding = sum(line.balance_fen for line in lines if line.status in LIVE)

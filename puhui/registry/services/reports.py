@@ -9,6 +9,7 @@ from django.utils import timezone
 from puhui.core.errors import PuhuiError
 from puhui.registry.errors import RegistryError
 from puhui.registry.models import (
+    HARD_INQUIRY_PURPOSES,
     Dispute,
     Inquiry,
     Member,
@@ -51,7 +52,8 @@ def subject_request(*, member: Member, subject_kind: str, subject_id: str, conse
     assert subject is not None  # report_request found it
     who_looked = [
         {"member": inquiry.member.name, "purpose": inquiry.purpose, "allowed": inquiry.allowed,
-         "at": inquiry.at.isoformat(timespec="seconds")}
+         "at": inquiry.at.isoformat(timespec="seconds"),
+         "seen_by_lenders": inquiry.allowed and inquiry.purpose in HARD_INQUIRY_PURPOSES}
         for inquiry in subject.inquiries.select_related("member").order_by("-at")[:100]]
     disputes = [
         {"id": d.pk, "opened_on": d.opened_on, "statement": d.statement,

@@ -223,4 +223,25 @@ def test_a_report_shows_only_the_sections_the_rulebook_allows_for_the_purpose():
     assert managing["outstanding_total"] == "250000.00"
     platform.consent("c-a")
     applying = platform.report("c-a").json()
-    assert applying["inquiries"]["last_3_months"] == 2
+    # managing a loan is a soft inquiry: only the application's own one counts
+    assert applying["inquiries"]["last_3_months"] == 1
+
+
+def test_a_subject_looking_at_their_own_report_is_not_an_inquiry_lenders_see():
+    platform = Signed("platform-a")
+    platform.post("/trade-lines", {"records": [trade_line("a1", "A-1")]})
+    platform.consent("c-own", purpose="subject_request")
+    for _visit in range(11):
+        own = platform.post("/subject/report", {"subject_kind": "enterprise",
+                                                "subject_id": USCC, "consent_id": "c-own"})
+        assert own.status_code == 200
+    looked = own.json()["who_looked"]
+    assert len(looked) == 11  # every visit is logged and shown to the subject …
+    assert {(i["purpose"], i["seen_by_lenders"]) for i in looked} == {
+        ("subject_request", False)}
+    platform.consent("c-a")
+    lender = platform.report("c-a").json()
+    # … but a lender sees only its own application's inquiry
+    assert lender["inquiries"] == {"last_3_months": 1, "last_6_months": 1,
+                                   "last_12_months": 1}
+    assert Inquiry.objects.filter(purpose="subject_request").count() == 11

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from puhui.core.money import money_from_minor
+from puhui.web.labels import label_of
 
 register = template.Library()
 
@@ -33,3 +34,9 @@ def percent(rate: Decimal) -> str:
 def pairs(left: list[object], right: list[object]) -> list[tuple[object, object]]:
     """Two lists side by side: ``{% for a, b in xs|pairs:ys %}``."""
     return list(zip(left, right, strict=False))
+
+
+@register.filter
+def label(code: object) -> object:
+    """A stored code ("subject_request") as its label in the reader's language."""
+    return label_of(code)
