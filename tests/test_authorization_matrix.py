@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -26,7 +27,7 @@ from puhui.lending.services import (
 )
 from puhui.lending.tests.factories import admitted_enterprise, product_new
 from puhui.parties.models import AdmittanceReview, Enterprise, InvestorProfile, Role, User
-from puhui.parties.services import review_decide, review_mark_reviewed
+from puhui.parties.services import licence_document_add, review_decide, review_mark_reviewed
 from puhui.parties.tests.factories import enterprise_new, investor_new, user_new
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,8 @@ MATRIX = [
     ("POST", "/borrower/enterprises/new/", (B,), False),
     ("GET", "/enterprises/{enterprise}/", (B, O, R), False),
     ("GET", "/enterprises/{other_enterprise}/", (O, R), False),
+    ("GET", "/enterprises/{enterprise}/documents/{document}/", (B, O, R), False),
+    ("GET", "/enterprises/{other_enterprise}/documents/{other_document}/", (O, R), False),
     ("POST", "/enterprises/{other_enterprise}/", (), False),
     ("GET", "/investor/kyc/", (I,), False),
     ("POST", "/investor/kyc/", (I,), False),
@@ -65,6 +68,7 @@ MATRIX = [
     ("POST", "/loans/applications/{application}/review/", (O,), False),
     ("POST", "/loans/applications/{application}/decision/", (O,), False),
     ("POST", "/loans/applications/{application}/publish/", (O,), False),
+    ("POST", "/loans/applications/{application}/registry-refresh/", (O,), False),
     ("GET", "/loans/{loan}/", (B, I, O, R), False),
     ("POST", "/loans/{loan}/repay/", (B,), False),
     ("GET", "/marketplace/", EVERYONE, False),
@@ -151,7 +155,12 @@ def world():
     other_account = wallet()
     fund(account, 100)
     loan = _funded_loan(users[B], users[I])
+    documents = [licence_document_add(
+        enterprise=enterprise, user=enterprise.representative, kind="business_licence",
+        upload=SimpleUploadedFile("licence.pdf", b"%PDF-1.4 licence", "application/pdf"))
+        for enterprise in (own, other)]
     names = {"enterprise": own.pk, "other_enterprise": other.pk, "review": own.review.pk,
+             "document": documents[0].pk, "other_document": documents[1].pk,
              "account": account.pk, "other_account": other_account.pk,
              "application": loan.listing.application.pk, "listing": loan.listing.pk,
              "loan": loan.pk, "bid": loan.listing.bids.first().pk,
@@ -241,7 +250,7 @@ def test_the_matrix_covers_every_route():
             continue
         pattern = route
         for name in ("enterprise", "review", "account", "application", "loan", "listing",
-                     "bid", "reference", "dispute"):
+                     "bid", "reference", "dispute", "document"):
             for form in (f"<int:{name}_id>", f"<{name}_id>", f"<{name}>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

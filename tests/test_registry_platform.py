@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor
@@ -16,13 +17,14 @@ from puhui.credit.services import credit_evaluate
 from puhui.ledger.models import Account
 from puhui.ledger.tests.factories import fund
 from puhui.lending.cob import cob_run_for_date
-from puhui.lending.models import ApplicationStatus
+from puhui.lending.models import ApplicationStatus, Listing, LoanApplication
 from puhui.lending.services import (
     application_decide,
     application_mark_reviewed,
     application_submit,
     applications_recheck_waiting,
     bid_place,
+    listing_open,
 )
 from puhui.lending.services.repayments import loan_quote, repayment_make
 from puhui.lending.tests.factories import (
@@ -83,10 +85,12 @@ def _platform_b(registry) -> RegistryClient:
     return RegistryClient(registry.url, "platform-b", registry.secrets["platform-b"])
 
 
-def _loan_on_platform_b(registry, uscc: str, amount: str, *, past_due: str = "0") -> None:
+def _loan_on_platform_b(registry, uscc: str, amount: str, *, past_due: str = "0",
+                        event_id: str = "b-1") -> None:
     late = Decimal(past_due) > 0
     answer = _platform_b(registry).call("POST", "/trade-lines", {"records": [{
-        "event_id": "b-1", "event": "opened", "subject_kind": "enterprise", "subject_id": uscc,
+        "event_id": event_id, "event": "opened" if event_id == "b-1" else "paid",
+        "subject_kind": "enterprise", "subject_id": uscc,
         "account_number": "B-LOAN-1", "product_type": "loan", "opened_on": "2026-06-01",
         "amount": amount, "balance": amount, "scheduled_payment": "0", "past_due": past_due,
         "status": "open", "payment_history": "NNNNN1" if late else "NNNNNN",
@@ -341,3 +345,100 @@ def test_close_of_business_tells_the_registry_when_a_loan_goes_overdue(as_platfo
     assert line["payment_history"].endswith("1")  # 1–30 days past due this month
     assert line["first_delinquency_on"] == due.isoformat()
     assert Decimal(line["past_due"]) > 1000  # principal, interest and the penalty so far
+
+
+def _reviewed(enterprise, amount: str = "100000"):
+    application = _apply(enterprise, amount)
+    assert application.status == ApplicationStatus.SUBMITTED, application.decision_reasons
+    maker, checker = operators()
+    application_mark_reviewed(application=application, reviewer=maker, note="licence matches")
+    return application, checker
+
+
+def test_an_approval_asks_the_registry_again_and_a_loan_late_elsewhere_refuses_it(
+        as_platform_a, settings):
+    settings.PUHUI_EXPOSURE_EVENTS = "puhui.registry.client.registry_event"
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "300000")  # current when applying
+    application, checker = _reviewed(enterprise)
+    # meanwhile platform B's loan falls 18 days past due
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "300000", past_due="9000",
+                        event_id="b-2")
+    with pytest.raises(PuhuiError) as caught:
+        application_decide(application=application, approver=checker, approve=True,
+                           reasons="")
+    assert caught.value.code == "REFUSED_ON_FRESH_REPORT"
+    assert "9,000.00 CNY past due" in str(caught.value)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REFUSED
+    assert application.approver is None
+    late = [c for c in application.checks if c["rule_id"] == "credit_policy.knock_out_past_due"]
+    assert late[0]["passed"] is False
+    assert application.registry_report["financings"][0]["past_due"] == "9000.00"
+    outbox_send()  # the reservation is released at the registry
+    report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-after")
+    assert report["reserved_total"] == "0.00"
+
+
+def test_publishing_asks_the_registry_again_too(as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    application, checker = _reviewed(enterprise)
+    application = application_decide(application=application, approver=checker, approve=True,
+                                      reasons="")
+    assert application.status == ApplicationStatus.APPROVED
+    _loan_on_platform_b(as_platform_a, enterprise.uscc, "50000", past_due="1000")
+    with pytest.raises(PuhuiError) as caught:
+        listing_open(application=application, operator=checker)
+    assert caught.value.code == "REFUSED_ON_FRESH_REPORT"
+    assert not Listing.objects.filter(application=application).exists()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.REFUSED
+
+
+def test_an_approval_passes_on_a_fresh_report_and_keeps_the_price_the_reviewer_saw(
+        as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    application, checker = _reviewed(enterprise)
+    first_asked, credit = application.registry_report_at, application.credit
+    application = application_decide(application=application, approver=checker, approve=True,
+                                      reasons="")
+    assert application.status == ApplicationStatus.APPROVED
+    assert application.registry_report_at > first_asked
+    assert application.credit == credit
+    # asked again, the application's own reservation does not count against it
+    assert application.registry_report["reserved_total"] == "100000.00"
+    assert all(c["passed"] for c in application.checks)
+
+
+def test_without_the_registry_a_young_report_approves_and_an_old_one_does_not(
+        as_platform_a, settings):
+    young, checker = _reviewed(admitted_enterprise(revenue_wan=Decimal("2000")))
+    old, old_checker = _reviewed(admitted_enterprise(revenue_wan=Decimal("2000")))
+    LoanApplication.objects.filter(pk=old.pk).update(
+        registry_report_at=timezone.now() - timedelta(hours=25))  # cn-2016 allows 24
+    settings.PUHUI_REGISTRY_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens
+    approved = application_decide(application=young, approver=checker, approve=True,
+                                  reasons="")
+    assert approved.status == ApplicationStatus.APPROVED
+    with pytest.raises(PuhuiError) as caught:
+        application_decide(application=old, approver=old_checker, approve=True, reasons="")
+    assert caught.value.code == "REGISTRY_REPORT_STALE"
+    assert "24 hours" in str(caught.value)
+    old.refresh_from_db()
+    assert (old.status, old.approver) == (ApplicationStatus.REVIEWED, None)
+
+
+def test_the_operator_sees_when_the_report_was_taken_and_asks_again(as_platform_a):
+    application, _checker = _reviewed(admitted_enterprise(revenue_wan=Decimal("2000")))
+    first_asked = application.registry_report_at
+    operator = Client()
+    operator.force_login(user_new(Role.OPERATOR))
+    path = f"/loans/applications/{application.pk}/"
+    page = operator.get(path).content.decode()
+    assert 'data-testid="registry-report-at"' in page
+    assert timezone.localtime(first_asked).strftime("%Y-%m-%d %H:%M") in page
+    assert "licence matches" in page  # the reviewer's note, for the approver
+    refreshed = operator.post(path + "registry-refresh/", follow=True)
+    assert "fresh as of" in refreshed.content.decode()
+    application.refresh_from_db()
+    assert application.registry_report_at > first_asked

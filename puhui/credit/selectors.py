@@ -42,14 +42,16 @@ class MonthRow:
 class Monitoring:
     model: CreditModel
     scored: int
-    psi: float | None  # None until there are decisions to compare
+    psi: float | None  # None until enough decisions are there to compare
+    psi_min_sample: int
     shares_reference: list[float]
     shares_recent: list[float]
     grades: list[GradeRow]
     months: list[MonthRow]
 
 
-def model_monitoring(model: CreditModel, *, outcomes: LoanOutcomes) -> Monitoring:
+def model_monitoring(model: CreditModel, *, outcomes: LoanOutcomes,
+                     min_sample: int) -> Monitoring:
     """Drift, grades against realised defaults (``outcomes``: what became of the loans the
     decided applications made) and approval rates, counting each application once by its
     latest decision (one that waited for the shared registry was decided again)."""
@@ -63,7 +65,7 @@ def model_monitoring(model: CreditModel, *, outcomes: LoanOutcomes) -> Monitorin
     shares_reference = list(reference["shares"])
     shares_recent: list[float] = []
     drift = None
-    if decisions:
+    if len(decisions) >= min_sample:
         margins = np.asarray([loaded.margin_of(d.score or 0, float(d.pd or 0), kind=d.model_kind)
                               for d in decisions])
         counts = np.bincount(np.searchsorted(edges, margins, side="right"),
@@ -91,7 +93,7 @@ def model_monitoring(model: CreditModel, *, outcomes: LoanOutcomes) -> Monitorin
             loans=len(made), defaulted=sum(made)))
     months = [MonthRow(month, len(passes), sum(passes))
               for month, passes in sorted(by_month.items())]
-    return Monitoring(model=model, scored=len(decisions), psi=drift,
+    return Monitoring(model=model, scored=len(decisions), psi=drift, psi_min_sample=min_sample,
                       shares_reference=shares_reference, shares_recent=shares_recent,
                       grades=grades, months=months)
 

@@ -4,6 +4,7 @@ Deposit and withdrawal are one view each; the form carries the id minted when th
 rendered, which becomes the bank instruction's id, so a second send moves the money once."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -69,6 +70,8 @@ def _instruct(request: HttpRequest, *, deposit: bool) -> HttpResponse:
     except MoneyError as error:
         form.add_error("amount", str(error))
     else:
+        messages.success(request, _("The deposit arrived in your wallet.") if deposit
+                         else _("The withdrawal is paid out to your bank card."))
         return redirect("custody:wallet")
     return _page(request, wallets, form)
 

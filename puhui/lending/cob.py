@@ -90,11 +90,18 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                      partitions: int = 1) -> CobResult:
     if not 0 <= partition < partitions:
         raise ValueError("partition must be in 0 … partitions − 1")
+    later = (CobRun.objects.filter(business_date__gt=business_date, partition=partition,
+                                   partitions=partitions, completed_at__isnull=False)
+             .order_by("-business_date").first())
+    if later is not None:  # days past due are never turned back
+        return CobResult(business_date, partition, partitions, 0, 0, 0, 0, problem=_(
+            "The loan book was closed for {later} already; a close of business for an earlier "
+            "day changes nothing.").format(later=later.business_date.isoformat()))
     rules = rulebook_section(rulebook_in_force(on=business_date), "collections")
     run_pass = _Pass(business_date, partition, partitions)
     with transaction.atomic():
-        run, _ = CobRun.objects.get_or_create(business_date=business_date, partition=partition,
-                                              partitions=partitions)
+        run, _created = CobRun.objects.get_or_create(
+            business_date=business_date, partition=partition, partitions=partitions)
         with connection.cursor() as cursor:
             _days_past_due_mark(cursor, run_pass)
             _penalty_accrue(cursor, run_pass)

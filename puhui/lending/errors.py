@@ -22,6 +22,13 @@ class LendingError(ErrorCode):
     BID_OVER_INVESTOR_CAP = 400, _(
         "One investor may lend at most {cap} to this listing; you have {already}.")
     INSUFFICIENT_FUNDS = 409, _("Your wallet's available balance is too low for this bid.")
+    REGISTRY_REPORT_STALE = 409, _(
+        "The shared credit registry cannot be asked again now, and its report on this "
+        "application (taken {taken_at}) is older than the {hours} hours the rulebook allows; "
+        "nothing was approved or listed. Try again when the registry answers.")
+    REFUSED_ON_FRESH_REPORT = 409, _(
+        "Asked again, the shared credit registry's report refuses this application: "
+        "{reasons}. It is refused and its reserved headroom released.")
     PAYMENT_EXCEEDS_WALLET = 409, _(
         "This payment takes {amount}, but the wallet's available balance is {available}; "
         "deposit the difference first.")

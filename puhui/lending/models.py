@@ -85,9 +85,10 @@ APPLICATION_MOVES = StatusMoves("application", {
         ApplicationStatus.REVIEWED}),
     ApplicationStatus.WAITING: frozenset({
         ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REFUSED}),
-    ApplicationStatus.REVIEWED: frozenset({  # the checker's decision
-        ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}),
-    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.LISTED}),
+    # the checker's decision; or refused when the registry, asked again, refuses it
+    ApplicationStatus.REVIEWED: frozenset({
+        ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.REFUSED}),
+    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.LISTED, ApplicationStatus.REFUSED}),
     ApplicationStatus.LISTED: frozenset(), ApplicationStatus.REFUSED: frozenset(),
     ApplicationStatus.REJECTED: frozenset(),
 })
@@ -107,12 +108,14 @@ class LoanApplication(models.Model):
     checks = models.JSONField(default=list)  # [{"rule_id", "passed", "detail"}]
     credit = models.JSONField(default=dict)  # the credit decision's grade, PD, price, limit…
     registry_report = models.JSONField(default=dict)  # the shared registry's, when configured
+    registry_report_at = models.DateTimeField(null=True, blank=True)  # when it was asked
     status = models.CharField(max_length=10, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.SUBMITTED)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    review_note = models.TextField(blank=True)  # the reviewer's, shown to the approver
     decision_reasons = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # the id of the form (or API request) that made it: a second send is the same application

@@ -14,6 +14,8 @@ urlpatterns = [
          name="application_decision"),
     path("loans/applications/<int:application_id>/publish/", views.application_publish,
          name="application_publish"),
+    path("loans/applications/<int:application_id>/registry-refresh/",
+         views.application_registry_refresh, name="application_registry_refresh"),
     path("loans/<int:loan_id>/", views.loan_detail, name="loan"),
     path("loans/<int:loan_id>/repay/", views.loan_repay, name="loan_repay"),
     path("loans/<int:loan_id>/recovery/", views.loan_recovery, name="loan_recovery"),

@@ -9,6 +9,7 @@ from puhui.parties.models import (
     ApiToken,
     Enterprise,
     InvestorProfile,
+    LicenceDocument,
     ReviewStatus,
     Role,
     User,
@@ -43,6 +44,16 @@ def enterprise_for(*, user: User, enterprise_id: int) -> Enterprise:
     if user.role not in SUPERVISING_ROLES and enterprise.representative_id != user.pk:
         raise PuhuiError(CoreError.PERMISSION_DENIED)
     return enterprise
+
+
+def licence_document_for(*, user: User, enterprise_id: int,
+                         document_id: int) -> LicenceDocument:
+    """A licence document, for its enterprise's representative and the supervising roles."""
+    enterprise = enterprise_for(user=user, enterprise_id=enterprise_id)
+    document = enterprise.documents.filter(pk=document_id).first()
+    if document is None:
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"document {document_id}")
+    return document
 
 
 def investor_profile_of(*, user: User) -> InvestorProfile | None:

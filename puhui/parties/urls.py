@@ -10,6 +10,8 @@ urlpatterns = [
     path("account/security/", views.security, name="security"),
     path("borrower/enterprises/new/", views.enterprise_new, name="enterprise_new"),
     path("enterprises/<int:enterprise_id>/", views.enterprise_detail, name="enterprise"),
+    path("enterprises/<int:enterprise_id>/documents/<int:document_id>/", views.licence_document,
+         name="licence_document"),
     path("investor/kyc/", views.investor_kyc, name="investor_kyc"),
     path("operator/reviews/", views.review_queue, name="reviews"),
     path("operator/reviews/<int:review_id>/", views.review_detail, name="review"),

@@ -8,13 +8,14 @@ import segno
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from puhui.audit.selectors import audit_events_of
+from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
 from puhui.parties import selectors, services
 from puhui.parties.forms import (
@@ -210,6 +211,30 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "parties/review_queue.html", {"reviews": selectors.reviews_open()})
 
 
+DOCUMENT_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+@login_required
+@require_http_methods(["GET"])
+def licence_document(request: HttpRequest, enterprise_id: int, document_id: int) -> FileResponse:
+    """An uploaded licence, for the representative and the operators reviewing it: served
+    inline with its checked content type, sandboxed, never sniffed; each opening audited."""
+    user = _user(request)
+    try:
+        document = selectors.licence_document_for(user=user, enterprise_id=enterprise_id,
+                                                  document_id=document_id)
+    except PuhuiError as error:
+        raise _or_403(error) from None
+    audit_record(actor=user, action="enterprise.document_opened",
+                 subject=document.enterprise.subject, sha256=document.sha256)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type,
+                            filename=f"{document.kind}-{document.pk}"
+                            f"{DOCUMENT_SUFFIXES.get(document.content_type, '')}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
@@ -237,6 +262,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             form_error(decision_form if decision_form.is_bound else review_form, error)
     return render(request, "parties/review_detail.html", {
         "review": review, "enterprise": review.enterprise, "profile": review.investor,
+        "documents": review.enterprise.documents.order_by("uploaded_at")
+        if review.enterprise else [],
         "review_form": review_form, "decision_form": decision_form,
         "events": audit_events_of(subject=review.subject),
     })

@@ -143,7 +143,7 @@ def headroom_reserve(*, application: ApplicationFacts, rulebook: Rulebook) -> Re
     application's amount — the registry decides one reservation at a time per subject, so two
     platforms cannot lend against the same headroom."""
     try:
-        registry_client().call("POST", "/reservations", {
+        held = registry_client().call("POST", "/reservations", {
             "subject_kind": "enterprise", "subject_id": application.enterprise_uscc,
             "reference": application.subject,
             "amount": str(money_from_minor(application.amount_fen, "CNY"))})
@@ -152,6 +152,9 @@ def headroom_reserve(*, application: ApplicationFacts, rulebook: Rulebook) -> Re
     except RegistryRefused as refused:
         return RegistryAnswer([Check(RULE_ID, False,
                                      f"shared credit registry: {refused.message_en}")])
+    if held.get("status") != "held":  # asked again: released or converted meanwhile
+        return RegistryAnswer([Check(RULE_ID, False, "the headroom reserved at the shared "
+                                     f"credit registry is {held.get('status')}, no longer held")])
     return RegistryAnswer([Check(RULE_ID, True, f"{money_shown(application.amount_fen, 'CNY')} of "
                                  "headroom reserved at the shared credit registry")])
 

@@ -61,6 +61,14 @@ class RegistryReport(_Record):
     negative_records: list[NegativeRecordShown] | None = None
     disputes_open: int | None = None
 
+    def without_reservation(self, amount: Decimal) -> "RegistryReport":
+        """The report as it stood before the asker's own reservation of ``amount`` was held
+        (asked again at approval, the reservation must not count against itself)."""
+        if self.reserved_total is None:
+            return self
+        return self.model_copy(update={"reserved_total": max(self.reserved_total - amount,
+                                                             Decimal(0))})
+
     def sections_missing(self, names: tuple[str, ...]) -> list[str]:
         return [name for name in names if getattr(self, name) is None]
 

@@ -157,6 +157,9 @@ class CreditInformation(Strict):
     negative_record_retention_years: int = Field(ge=1, le=30)
     dispute_answer_days: int = Field(ge=1, le=90)
     consent_valid_days: int = Field(ge=1, le=365)
+    # A report older than this cannot approve or list an application when the registry
+    # cannot be asked again.
+    report_max_age_hours: int = Field(ge=1, le=720)
     report_inquiry_months: list[int] = Field(min_length=1)
     # Data minimisation: the sections of a report a member sees, by purpose of the inquiry.
     report_sections: dict[str, list[Literal["totals", "financings", "inquiries",
@@ -206,6 +209,8 @@ class CreditPolicy(Strict):
     # What the shared registry's report shows that refuses before any score.
     knock_out_negative_records: list[Literal["default", "fake_information", "fraud"]]
     knock_out_past_due: bool
+    # Drift (PSI) is judged only over at least this many scored applications.
+    monitoring_min_sample: int = Field(ge=1, le=1_000_000)
     grades: list[CreditGrade] = Field(min_length=1)
 
     @model_validator(mode="after")

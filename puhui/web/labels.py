@@ -49,8 +49,8 @@ LEDGER_VOCABULARY: dict[str, Promise] = {
 
 
 @cache
-def labels() -> dict[str, Promise]:
-    found: dict[str, Promise] = {}
+def labels() -> dict[str, Promise | str]:
+    found: dict[str, Promise | str] = {}
     for config in apps.get_app_configs():
         if not config.name.startswith("puhui."):
             continue

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from puhui.core.errors import PuhuiError
 from puhui.credit.models import CreditDecision, CreditFlag, CreditModel
+from puhui.credit.selectors import model_monitoring
 from puhui.credit.services import (
     flag_record,
     grade_for,
@@ -194,7 +195,20 @@ def test_the_monitoring_page_shows_drift_grades_and_approval_rates():
     client.force_login(user_new(Role.REGULATOR))
     page = client.get("/operator/credit/").content.decode()
     assert 'data-testid="psi"' in page
-    assert "PSI: <strong>" in page
+    assert "not judged yet: 2 of the 100 scored applications" in page  # cn-2016's minimum
+    assert "retrain" not in page
     assert 'data-testid="grades"' in page
     assert "50.00 %" in page  # one of the two applications passed
     assert "data-testid=\"activate-" not in page  # a regulator sees, does not act
+
+
+def test_drift_is_measured_once_the_sample_is_large_enough():
+    for _ in range(3):
+        _apply(admitted_enterprise(revenue_wan=Decimal("90")))
+    model = CreditModel.objects.get(active=True)
+    assert model_monitoring(model, outcomes=lambda subjects: {}, min_sample=4).psi is None
+    measured = model_monitoring(model, outcomes=lambda subjects: {}, min_sample=3)
+    assert measured.scored == 3
+    assert measured.psi is not None
+    assert measured.psi >= 0
+    assert sum(measured.shares_recent) == pytest.approx(1)

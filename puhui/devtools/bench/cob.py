@@ -47,10 +47,11 @@ def _book_generate(loans: int, business_date: date) -> None:
         cursor.execute(
             f"""INSERT INTO lending_loanapplication (id, enterprise_id, product_id, amount_fen,
                 term_months, method, grace_months, purpose_category, purpose_description,
-                planned_payees, checks, credit, registry_report, status, decision_reasons,
-                created_at)
+                planned_payees, checks, credit, registry_report, status, review_note,
+                decision_reasons, created_at)
                 SELECT {base} + n, %s, %s, 300000, 3, 'equal-principal', 0, 'bench', 'bench',
-                       '[]', '[]', '{{}}', '{{}}', 'listed', '', %s FROM ({_series(loans)}) AS s""",
+                       '[]', '[]', '{{}}', '{{}}', 'listed', '', '', %s
+                FROM ({_series(loans)}) AS s""",
             [enterprise.pk, product.pk, now])
         cursor.execute(
             f"""INSERT INTO lending_listing (id, application_id, amount_fen, rate_annual,

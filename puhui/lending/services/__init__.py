@@ -13,6 +13,7 @@ from puhui.lending.services.accounts import ledger_transfer_id, platform_account
 from puhui.lending.services.applications import (
     application_decide,
     application_mark_reviewed,
+    application_registry_recheck,
     application_submit,
     applications_recheck_waiting,
 )
@@ -29,10 +30,25 @@ from puhui.lending.services.plugins import (
 from puhui.lending.services.products import product_create
 
 __all__ = [
-    "application_decide", "application_facts", "application_mark_reviewed",
-    "application_submit", "applications_recheck_waiting", "bid_cancel", "bid_place",
-    "exposure_event", "headroom_reserve_none", "ledger_transfer_id", "listing_close",
-    "listing_funded_fen", "listing_open", "listing_rate", "listings_close_expired",
-    "outstanding_fen", "platform_account", "product_create", "registry_report_none",
+    "application_decide",
+    "application_facts",
+    "application_mark_reviewed",
+    "application_registry_recheck",
+    "application_submit",
+    "applications_recheck_waiting",
+    "bid_cancel",
+    "bid_place",
+    "exposure_event",
+    "headroom_reserve_none",
+    "ledger_transfer_id",
+    "listing_close",
+    "listing_funded_fen",
+    "listing_open",
+    "listing_rate",
+    "listings_close_expired",
+    "outstanding_fen",
+    "platform_account",
+    "product_create",
+    "registry_report_none",
     "wallet_for",
 ]

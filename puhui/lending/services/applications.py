@@ -3,18 +3,17 @@ shared registry when it cannot be asked, and maker-checker review."""
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import CoreError, PuhuiError, sent_before
-from puhui.core.money import (
-    money_shown,
-    money_to_minor,
-)
+from puhui.core.money import money_from_minor, money_shown, money_to_minor
 from puhui.lending.errors import LendingError
 from puhui.lending.models import (
     APPLICATION_MOVES,
@@ -41,7 +40,7 @@ from puhui.lending.services.plugins import (
 from puhui.parties.models import Enterprise, OperatorDuty, ReviewStatus, User
 from puhui.parties.services import checker_may_decide, require_duty
 from puhui.rulebook.schema import Rulebook
-from puhui.rulebook.selectors import rulebook_in_force
+from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 from puhui.rulebook.services import rule_evaluation_record
 
 
@@ -113,14 +112,25 @@ def application_submit(
     return application
 
 
-def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
-    """Every pre-approval check, in order, each recorded with its rule id: the platform's
-    admittance; the shared registry's report (asked only for an admitted enterprise); the credit
-    engine, which reads that report; and, once all of them passed, headroom reserved under the
-    cross-platform cap.
+@dataclass
+class _Evaluation:
+    checks: list[Check]
+    credit: CreditOutcome
+    registry: RegistryAnswer  # with the report as the registry sent it
+    status: str  # submitted (all passed), waiting (only the registry unasked) or refused
+    failed: list[Check]
 
-    The application is then submitted for review when every check passed, waits when only the
-    registry could not be asked (nothing is approved without it), and is refused otherwise."""
+
+def _evaluation(application: LoanApplication, book: Rulebook, *,
+                reserved_before: bool = False) -> _Evaluation:
+    """Every pre-approval check, in order, each under its rule id: the platform's admittance;
+    the shared registry's report (asked only for an admitted enterprise); the credit engine,
+    which reads that report; and, once all of them passed, headroom reserved under the
+    cross-platform cap (asked again, the reservation held before must still be held, and the
+    report is read without it).
+
+    The application passes when every check passed, waits when only the registry could not be
+    asked (nothing is approved without it), and is refused otherwise."""
     checks = [Check("admittance.approved",
                     application.enterprise.status == ReviewStatus.APPROVED,
                     f"enterprise admittance: {application.enterprise.status}")]
@@ -130,10 +140,14 @@ def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
         report_step: RegistryStep = plugin("PUHUI_REGISTRY_REPORT", registry_report_none)
         registry = report_step(application=facts, rulebook=book)
         checks += registry.checks
+    report = registry.report
+    if report is not None and reserved_before:
+        report = report.without_reservation(money_from_minor(application.amount_fen,
+                                                             application.product.currency))
     credit = CreditOutcome([])
     if not registry.unreachable:
         evaluate: CreditEvaluator = plugin("PUHUI_CREDIT_EVALUATOR")
-        credit = evaluate(application=facts, rulebook=book, registry_report=registry.report)
+        credit = evaluate(application=facts, rulebook=book, registry_report=report)
         checks += credit.checks
     reserved = RegistryAnswer([])
     if all(check.passed for check in checks):
@@ -143,22 +157,89 @@ def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
     failed = [check for check in checks if not check.passed]
     unanswered = [check for answer in (registry, reserved) if answer.unreachable
                   for check in answer.checks]
-    application.checks = [asdict(check) for check in checks]
-    application.credit = credit.summary.as_json() if credit.summary else {}
-    application.registry_report = registry.report.as_json() if registry.report else {}
-    application.status = (
-        ApplicationStatus.SUBMITTED if not failed else
-        ApplicationStatus.WAITING if all(check in unanswered for check in failed) else
-        ApplicationStatus.REFUSED)
-    application.decision_reasons = "; ".join(f"{c.rule_id}: {c.detail}" for c in failed)
-    application.save(update_fields=["checks", "credit", "registry_report", "status",
-                                    "decision_reasons"])
-    for check in checks:
+    status = (ApplicationStatus.SUBMITTED if not failed else
+              ApplicationStatus.WAITING if all(check in unanswered for check in failed) else
+              ApplicationStatus.REFUSED)
+    return _Evaluation(checks, credit, registry, status, failed)
+
+
+def _evaluation_store(application: LoanApplication, evaluation: _Evaluation, book: Rulebook,
+                      *, status: str, keep_credit: bool = False) -> None:
+    """Store the checks and the report; the credit decision too, unless ``keep_credit`` (asked
+    again, a passing application keeps the price and limit its reviewer saw)."""
+    application.checks = [asdict(check) for check in evaluation.checks]
+    if not keep_credit:
+        application.credit = (evaluation.credit.summary.as_json() if evaluation.credit.summary
+                              else {})
+    if evaluation.registry.report is not None:
+        application.registry_report = evaluation.registry.report.as_json()
+        application.registry_report_at = timezone.now()
+    application.status = status
+    application.decision_reasons = "; ".join(f"{c.rule_id}: {c.detail}"
+                                             for c in evaluation.failed)
+    application.save(update_fields=["checks", "credit", "registry_report",
+                                    "registry_report_at", "status", "decision_reasons"])
+    for check in evaluation.checks:
         rule_evaluation_record(
             rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
             rule_id=check.rule_id, subject=application.subject,
             inputs={"amount_fen": application.amount_fen},
             outcome={"passed": check.passed, "detail": check.detail})
+
+
+def _application_evaluate(application: LoanApplication, book: Rulebook) -> None:
+    evaluation = _evaluation(application, book)
+    _evaluation_store(application, evaluation, book, status=evaluation.status)
+
+
+REFRESHABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.REVIEWED,
+               ApplicationStatus.APPROVED)
+
+
+def application_registry_recheck(*, application: LoanApplication,
+                                 target: str | None = ApplicationStatus.APPROVED,
+                                 ) -> LoanApplication:
+    """Ask the shared registry again before an application is approved or listed: a fresh
+    report (the credit engine reads it again) and the reservation still held. Committed on its
+    own, so a refusal stands even though the approval it stopped is refused with an error:
+
+    - every check passes: the fresh report and checks are stored, the status unchanged;
+    - the registry cannot be asked: the stored report serves if it is younger than the
+      rulebook's ``credit_information.report_max_age_hours``; otherwise REGISTRY_REPORT_STALE;
+    - a check fails: the application is refused, its reservation released, and
+      REFUSED_ON_FRESH_REPORT names why.
+
+    ``target`` is the move the recheck comes before; None is the operator's refresh of an
+    application still in play."""
+    book = rulebook_in_force()
+    with transaction.atomic():
+        application = application_locked(application)
+        if target is not None:
+            APPLICATION_MOVES.require(application.status, target,
+                                      error=CoreError.APPLICATION_NOT_IN_STATE, action=target)
+        elif application.status not in REFRESHABLE:
+            raise PuhuiError(CoreError.APPLICATION_NOT_IN_STATE, status=application.status,
+                             action="asked again")
+        evaluation = _evaluation(application, book, reserved_before=True)
+        if evaluation.status == ApplicationStatus.SUBMITTED:
+            _evaluation_store(application, evaluation, book, status=application.status,
+                              keep_credit=True)
+            return application
+        if evaluation.status == ApplicationStatus.REFUSED:
+            _evaluation_store(application, evaluation, book, status=ApplicationStatus.REFUSED)
+            exposure_event(application=application, change=ExposureChange.RELEASED)
+            audit_record(actor=None, action="loan_application.refused_on_fresh_report",
+                         subject=application.subject, reasons=application.decision_reasons)
+    if evaluation.status == ApplicationStatus.REFUSED:
+        raise PuhuiError(LendingError.REFUSED_ON_FRESH_REPORT,
+                         reasons=application.decision_reasons)
+    hours = rulebook_section(book, "credit_information").report_max_age_hours
+    taken = application.registry_report_at
+    if taken is None or timezone.now() - taken > timedelta(hours=hours):
+        raise PuhuiError(LendingError.REGISTRY_REPORT_STALE, hours=hours,
+                         taken_at=timezone.localtime(taken).strftime("%Y-%m-%d %H:%M")
+                         if taken else "never")
+    return application
 
 
 @transaction.atomic
@@ -192,16 +273,29 @@ def application_mark_reviewed(*, application: LoanApplication, reviewer: User,
                               error=CoreError.APPLICATION_NOT_IN_STATE, action="reviewed")
     application.status = ApplicationStatus.REVIEWED
     application.reviewer = reviewer
-    application.save(update_fields=["status", "reviewer"])
+    application.review_note = note
+    application.save(update_fields=["status", "reviewer", "review_note"])
     audit_record(actor=reviewer, action="loan_application.reviewed",
                  subject=application.subject, note=note)
     return application
 
 
-@transaction.atomic
 def application_decide(*, application: LoanApplication, approver: User, approve: bool,
                        reasons: str) -> LoanApplication:
+    """The checker's decision. An approval asks the shared registry again first
+    (``application_registry_recheck``): no loan is approved on a stale report."""
     require_duty(approver, OperatorDuty.APPROVER)
+    if approve:
+        checker_may_decide(maker_id=application.reviewer_id, checker=approver, approve=approve,
+                           reasons=reasons)
+        application = application_registry_recheck(application=application)
+    return _application_decide(application=application, approver=approver, approve=approve,
+                               reasons=reasons)
+
+
+@transaction.atomic
+def _application_decide(*, application: LoanApplication, approver: User, approve: bool,
+                        reasons: str) -> LoanApplication:
     application = application_locked(application)
     APPLICATION_MOVES.require(
         application.status, ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED,

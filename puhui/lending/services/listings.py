@@ -31,7 +31,10 @@ from puhui.lending.ports import (
     LendingCode,
 )
 from puhui.lending.services.accounts import ledger_transfer_id
-from puhui.lending.services.applications import application_locked
+from puhui.lending.services.applications import (
+    application_locked,
+    application_registry_recheck,
+)
 from puhui.parties.models import OperatorDuty, User
 from puhui.parties.services import require_duty
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
@@ -44,14 +47,22 @@ def listing_rate(application: LoanApplication) -> Decimal:
     return priced.rate_annual if priced else application.product.rate_annual
 
 
-@transaction.atomic
 def listing_open(*, application: LoanApplication, operator: User,
                  business_date: date | None = None) -> Listing:
-    """Publish an approved application; the fundraising window is the rulebook's working days
+    """Publish an approved application, after asking the shared registry again
+    (``application_registry_recheck``); the fundraising window is the rulebook's working days
     from ``business_date`` on the Chinese calendar (a year it does not cover yet: weekends
     only, with a warning)."""
-    business_date = business_date or business_date_today()
     require_duty(operator, OperatorDuty.APPROVER)
+    application = application_registry_recheck(application=application,
+                                               target=ApplicationStatus.LISTED)
+    return _listing_open(application=application, operator=operator,
+                         business_date=business_date or business_date_today())
+
+
+@transaction.atomic
+def _listing_open(*, application: LoanApplication, operator: User,
+                  business_date: date) -> Listing:
     application = application_locked(application)
     APPLICATION_MOVES.require(application.status, ApplicationStatus.LISTED,
                               error=CoreError.APPLICATION_NOT_IN_STATE, action="listed")

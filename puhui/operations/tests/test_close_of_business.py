@@ -17,6 +17,7 @@ from puhui.lending.services import bid_place, listing_open
 from puhui.lending.tests.factories import (
     approved_application,
     investor_with_money,
+    listing_new,
     operators,
     product_new,
 )
@@ -124,3 +125,21 @@ def test_the_page_runs_close_of_business_through_the_same_use_case(registered_st
     assert "counted 2026-03-02 in partition 0" in page.content.decode()
     refused = client.post("/operator/close-of-business/", {"business_date": "someday"})
     assert refused.status_code == 400
+
+
+def test_a_close_of_business_before_the_last_one_says_it_changes_nothing():
+    listing = listing_new(amount="1000", term_months=3, method="bullet")
+    bid_place(investor=investor_with_money(5_000_00), listing=listing, amount=Decimal("1000"),
+              bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    loan = listing.loan
+    due = loan.installments.get().due_date
+    close_of_business_run(business_date=due + timedelta(days=10))
+    assert loan.installments.get().days_past_due == 10
+    client = Client()
+    client.force_login(operators()[0])
+    page = client.post("/operator/close-of-business/",
+                       {"business_date": (due + timedelta(days=2)).isoformat()}).content.decode()
+    assert (f"The loan book was closed for {(due + timedelta(days=10)).isoformat()} already"
+            in page)
+    assert loan.installments.get().days_past_due == 10  # never turned back

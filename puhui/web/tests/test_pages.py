@@ -101,3 +101,15 @@ def test_the_api_documentation_needs_nothing_from_outside(client):
     assert external == []
     script = re.search(r'src="([^"]*swagger-ui-bundle\.js)"', html).group(1)
     assert client.get(script).status_code == 200
+
+
+def test_a_refused_page_keeps_the_layout_in_both_languages(client, demo):
+    login(client, "borrower")
+    refused = client.get("/operator/")
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert "普惠 puhui" in html
+    assert 'data-testid="forbidden"' in html
+    assert 'data-testid="logout"' in html  # the navigation is there
+    chinese = client.get("/operator/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "无权访问" in chinese
