@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "puhui.core",
     "puhui.rulebook",
     "puhui.audit",
+    "puhui.notifications",
     "puhui.parties",
     "puhui.ledger",
     "puhui.custody",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "puhui.web.context.puhui_role",
+                "puhui.web.context.notices_unread",
             ],
         },
     },
@@ -145,6 +147,8 @@ PUHUI_UPLOAD_TYPES = {
     "application/pdf": b"%PDF-", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff",
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where people reach the platform: links in e-mails point here.
+PUHUI_PUBLIC_URL = os.environ.get("PUHUI_PUBLIC_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "puhui <no-reply@localhost>")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -77,6 +77,10 @@ MATRIX = [
     ("POST", "/listings/{listing}/close/", (O,), False),
     ("POST", "/bids/{bid}/cancel/", (I,), False),
     ("GET", "/investor/portfolio/", (I,), False),
+    ("GET", "/notifications/", EVERYONE, False),
+    ("POST", "/notifications/read/", EVERYONE, False),
+    ("GET", "/notifications/preferences/", EVERYONE, False),
+    ("POST", "/notifications/preferences/", EVERYONE, False),
     ("GET", "/wallet/", (B, I), False),
     ("POST", "/wallet/deposit/", (B, I), False),
     ("POST", "/wallet/withdraw/", (B, I), False),
@@ -142,7 +146,9 @@ MATRIX = [
 ]
 # Routes that are not pages of their own (they act and redirect) or are reached by a link.
 NOT_IN_MATRIX = {"logout/", "i18n/setlang/", "login/totp/", "password-reset/sent/",
-                 "password-reset/<uidb64>/<token>/", "password-reset/done/"}
+                 "password-reset/<uidb64>/<token>/", "password-reset/done/",
+                 # a notice is its user's alone (test_notices: another user gets a 404)
+                 "notifications/<int:notice_id>/"}
 
 
 @pytest.fixture

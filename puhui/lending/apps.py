@@ -7,6 +7,9 @@ class LendingConfig(AppConfig):
 
     def ready(self) -> None:
         from puhui.core.business_day import daily_steps_register
+        from puhui.lending.notices import NOTICE_KINDS
         from puhui.lending.tasks import DAILY_STEPS
+        from puhui.notifications.kinds import notice_kinds_register
 
         daily_steps_register(DAILY_STEPS)
+        notice_kinds_register(NOTICE_KINDS)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from puhui.lending.models import CobRun, Loan, LoanStatus
+from puhui.lending.notices import notices_defaults
 from puhui.lending.ports import ExposureChange
 from puhui.lending.services import exposure_event
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
@@ -112,6 +113,7 @@ def cob_run_for_date(*, business_date: date, partition: int = 0,
                              days_before=rules.reminder_days_before_due)
             overdue, loans_overdue, loans_default, reminders = _counts(cursor, run_pass)
         _status_changes_tell(changed_loan_ids, business_date)
+        notices_defaults(changed_loan_ids, days=rules.default_after_days_past_due)
         run.completed_at = timezone.now()
         run.installments_overdue = overdue
         run.save(update_fields=["completed_at", "installments_overdue"])

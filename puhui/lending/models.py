@@ -90,8 +90,7 @@ APPLICATION_MOVES = StatusMoves("application", {
         ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.REFUSED}),
     ApplicationStatus.APPROVED: frozenset({ApplicationStatus.LISTED, ApplicationStatus.REFUSED}),
     ApplicationStatus.LISTED: frozenset(), ApplicationStatus.REFUSED: frozenset(),
-    ApplicationStatus.REJECTED: frozenset(),
-})
+    ApplicationStatus.REJECTED: frozenset()})
 
 
 class LoanApplication(models.Model):
@@ -273,8 +272,12 @@ class Installment(models.Model):
         return getattr(self, f"{part}_fen") - getattr(self, f"{part}_paid_fen")
 
     @property
-    def settled(self) -> bool:
-        return all(self.owed(part) == 0 for part in ("principal", "interest", "fee", "penalty"))
+    def owed_total_fen(self) -> int:
+        return sum(self.owed(part) for part in ("principal", "interest", "fee", "penalty"))
+
+    @property
+    def settled(self) -> bool:  # no part is ever paid beyond what it owes
+        return self.owed_total_fen == 0
 
 
 class Note(models.Model):

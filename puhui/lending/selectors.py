@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
 from puhui.core.business_day import business_date_today
@@ -15,6 +16,8 @@ from puhui.ledger.models import Transfer
 from puhui.lending.models import (
     ApplicationStatus,
     Bid,
+    CobRun,
+    Installment,
     Listing,
     ListingStatus,
     Loan,
@@ -195,3 +198,74 @@ def loans_defaulted(subjects: list[str]) -> dict[str, bool]:
     return {f"loan-application:{application_id}": status in (LoanStatus.DEFAULT,
                                                              LoanStatus.WRITTEN_OFF)
             for application_id, status in loans}
+
+
+# --- what the role homes draw -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BorrowerSummary:
+    loans: list[Loan]
+    outstanding_fen: int
+    next_due: Installment | None  # the earliest installment not yet settled
+    schedule: list[tuple[str, int, int]]  # (month, principal, interest and fees) still owed
+
+
+def borrower_summary(*, user: User) -> BorrowerSummary:
+    loans = list(Loan.objects.filter(listing__application__enterprise__representative=user)
+                 .select_related("listing__application__product")
+                 .prefetch_related("installments").order_by("-value_date", "-pk"))
+    open_loans = [loan for loan in loans if loan.status not in (LoanStatus.CLOSED,
+                                                                LoanStatus.WRITTEN_OFF)]
+    unsettled = sorted((i for loan in open_loans for i in loan.installments.all()
+                        if not i.settled), key=lambda i: (i.due_date, i.pk))
+    by_month: dict[str, list[int]] = {}
+    for installment in unsettled:
+        month = by_month.setdefault(installment.due_date.strftime("%Y-%m"), [0, 0])
+        month[0] += installment.owed("principal")
+        month[1] += installment.owed_total_fen - installment.owed("principal")
+    return BorrowerSummary(
+        loans=loans, outstanding_fen=sum(i.owed("principal") for i in unsettled),
+        next_due=unsettled[0] if unsettled else None,
+        schedule=[(month, p, i) for month, (p, i) in sorted(by_month.items())])
+
+
+def overdue_by_bucket(*, bucket_for: Any) -> list[tuple[str, int, int]]:
+    """Loans in arrears by days-past-due bucket: (bucket, loans, principal outstanding)."""
+    buckets: dict[str, list[int]] = {}
+    for loan in loans_in_arrears():
+        installments = loan.installments.all()
+        worst = max((i.days_past_due for i in installments), default=0)
+        row = buckets.setdefault(bucket_for(worst), [0, 0])
+        row[0] += 1
+        row[1] += sum(i.owed("principal") for i in installments)
+    return [(bucket, loans, fen) for bucket, (loans, fen) in sorted(buckets.items())]
+
+
+Shares = list[tuple[str, int]]
+
+
+def book_concentration(*, top: int = 10) -> tuple[int, Shares, Shares]:
+    """The live book's principal outstanding: total, the ``top`` borrowers' shares and the
+    industries' shares (the concentration a supervisor watches)."""
+    rows = (Installment.objects.filter(loan__status__in=[LoanStatus.CURRENT, LoanStatus.OVERDUE,
+                                                         LoanStatus.DEFAULT])
+            .values("loan__listing__application__enterprise__name",
+                    "loan__listing__application__enterprise__industry")
+            .annotate(principal_owed=Sum(F("principal_fen") - F("principal_paid_fen"))))
+    by_borrower: dict[str, int] = {}
+    by_industry: dict[str, int] = {}
+    for row in rows:
+        owed = int(row["principal_owed"] or 0)
+        name = row["loan__listing__application__enterprise__name"]
+        industry = row["loan__listing__application__enterprise__industry"]
+        by_borrower[name] = by_borrower.get(name, 0) + owed
+        by_industry[industry] = by_industry.get(industry, 0) + owed
+    ranked = sorted(by_borrower.items(), key=lambda pair: -pair[1])
+    return (sum(by_borrower.values()), ranked[:top],
+            sorted(by_industry.items(), key=lambda pair: -pair[1]))
+
+
+def cob_last_run() -> CobRun | None:
+    return CobRun.objects.filter(completed_at__isnull=False).order_by("-business_date",
+                                                                       "-completed_at").first()

@@ -31,6 +31,8 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices)
     # Operators only: a list of OperatorDuty values.
     duties = models.JSONField(default=list, blank=True)
+    # The language of the pages they last chose, and so of their e-mails ("" = the default).
+    language = models.CharField(max_length=10, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

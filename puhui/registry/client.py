@@ -34,6 +34,7 @@ from puhui.lending.ports import (
     RegistryAnswer,
 )
 from puhui.registry.models import OutboxMessage
+from puhui.registry.notices import notice_consent_used
 from puhui.registry.ports import RegistryReport
 from puhui.registry.services import consent_signature
 from puhui.rulebook.schema import Rulebook
@@ -130,6 +131,7 @@ def report_for_application(*, application: ApplicationFacts,
     except RegistryRefused as refused:
         return RegistryAnswer([Check("credit_information.report", False,
                                      f"shared credit registry: {refused.message_en}")])
+    notice_consent_used(application)
     try:
         return RegistryAnswer([], RegistryReport.model_validate(report))
     except ValidationError as wrong:

@@ -1,10 +1,13 @@
 """Pages: login, and one home page per role. Views read through selectors; no rules here."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from puhui.ledger.selectors import account_movements_latest, accounts_of_owners, ledger_summary
 from puhui.parties.models import Role, User
@@ -16,6 +19,17 @@ def _require_role(request: HttpRequest, role: Role) -> User:
     if not isinstance(user, User) or user.role != role:
         raise PermissionDenied
     return user
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembered on the account for what is sent by e-mail."""
+    response = set_language(request)
+    chosen = request.POST.get("language", "")
+    user = request.user
+    if isinstance(user, User) and chosen in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).update(language=chosen)
+    return response
 
 
 @login_required

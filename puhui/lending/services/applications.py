@@ -22,6 +22,7 @@ from puhui.lending.models import (
     LoanProduct,
     RepaymentMethod,
 )
+from puhui.lending.notices import notices_application_decided
 from puhui.lending.ports import (
     Check,
     CreditEvaluator,
@@ -228,6 +229,7 @@ def application_registry_recheck(*, application: LoanApplication,
         if evaluation.status == ApplicationStatus.REFUSED:
             _evaluation_store(application, evaluation, book, status=ApplicationStatus.REFUSED)
             exposure_event(application=application, change=ExposureChange.RELEASED)
+            notices_application_decided(application)
             audit_record(actor=None, action="loan_application.refused_on_fresh_report",
                          subject=application.subject, reasons=application.decision_reasons)
     if evaluation.status == ApplicationStatus.REFUSED:
@@ -308,6 +310,7 @@ def _application_decide(*, application: LoanApplication, approver: User, approve
     application.save(update_fields=["status", "approver", "decision_reasons"])
     if not approve:
         exposure_event(application=application, change=ExposureChange.RELEASED)
+    notices_application_decided(application)
     audit_record(actor=approver, action=f"loan_application.{application.status}",
                  subject=application.subject, reasons=reasons)
     return application

@@ -33,6 +33,7 @@ from puhui.lending.models import (
     Loan,
     Note,
 )
+from puhui.lending.notices import notices_listing_closed
 from puhui.lending.ports import (
     ExposureChange,
     LendingAccount,
@@ -78,8 +79,8 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
         return listing  # still raising
     share = Decimal(funded) / Decimal(listing.amount_fen)
     minimum = product.partial_funding_min_share
-    pending = list(Bid.objects.select_for_update().filter(listing=listing,
-                                                          status=BidStatus.PENDING))
+    pending = list(Bid.objects.select_for_update(of=("self",)).select_related("investor")
+                   .filter(listing=listing, status=BidStatus.PENDING))
     if full or (minimum is not None and funded > 0 and share >= minimum):
         bids_resolve(pending, post=True)
         Bid.objects.filter(pk__in=[b.pk for b in pending]).update(status=BidStatus.ACCEPTED)
@@ -87,6 +88,7 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
         listing.funded_fen = funded
         listing.save(update_fields=["status", "funded_fen"])
         loan = _loan_create(listing, pending, funded, value_date=today)
+        notices_listing_closed(listing, pending, loan)
         exposure_event(application=listing.application, change=ExposureChange.CONVERTED,
                        loan=loan, on=today)
         audit_record(actor=None, action="listing.funded", subject=listing.subject,
@@ -96,6 +98,7 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
         Bid.objects.filter(pk__in=[b.pk for b in pending]).update(status=BidStatus.RELEASED)
         listing.status = ListingStatus.FAILED
         listing.save(update_fields=["status"])
+        notices_listing_closed(listing, pending, None)
         exposure_event(application=listing.application, change=ExposureChange.RELEASED)
         audit_record(actor=None, action="listing.failed", subject=listing.subject,
                      funded_fen=funded)

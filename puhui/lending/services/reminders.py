@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from puhui.core.money import money_shown
 from puhui.lending.models import Installment, Reminder
-
-PARTS = ("principal", "interest", "fee", "penalty")
+from puhui.lending.notices import notices_reminder
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def reminder_mail(reminder: Reminder) -> EmailMessage | None:
     context = {
         "reminder": reminder, "installment": installment, "loan": loan,
         "enterprise": application.enterprise.name,
-        "owed": money_shown(sum(installment.owed(part) for part in PARTS), currency),
+        "owed": money_shown(installment.owed_total_fen, currency),
         "penalty": money_shown(installment.owed("penalty"), currency),
     }
     subject = render_to_string("lending/email/reminder_subject.txt", context).strip()
@@ -85,6 +84,8 @@ def reminders_send(*, batch: int = 500) -> RemindersSent:
                 locked = Reminder.objects.select_for_update().get(pk=reminder.pk)
                 if locked.sent_at is not None:  # another run sent it meanwhile
                     continue
+                notices_reminder(reminder.installment, kind=reminder.kind,
+                                 business_date=reminder.business_date)
                 if mail is not None:
                     connection.send_messages([mail])
                 locked.sent_at, locked.emailed = timezone.now(), mail is not None

@@ -25,6 +25,7 @@ from puhui.ledger.models import Account
 from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, transfers_require
 from puhui.lending.errors import LendingError
 from puhui.lending.models import LOAN_MOVES, Installment, Loan, LoanStatus, Note, Repayment
+from puhui.lending.notices import notices_repayment
 from puhui.lending.ports import ExposureChange, LendingAccount, LendingCode
 from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
 from puhui.lending.services.plugins import exposure_event
@@ -151,6 +152,7 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
     transfers = notes_pay(loan=loan, notes=notes, principal=shares["principal"],
                           income=income, key=("repayment", repayment_id),
                           code=LendingCode.REPAYMENT)
+    notices_repayment(loan, notes, shares["principal"], income, key=f"repayment:{repayment_id}")
     fee_total = paid["fee"] + (quote.prepayment_fee_fen if prepay else 0)
     transfers += platform_fee(loan=loan, amount_fen=fee_total,
                               key=("repayment-fee", repayment_id), code=LendingCode.REPAYMENT_FEE)

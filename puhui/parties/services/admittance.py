@@ -14,6 +14,7 @@ from puhui.parties.models import (
     ReviewStatus,
     User,
 )
+from puhui.parties.notices import notices_review_decided
 from puhui.parties.services.users import require_duty
 
 
@@ -74,6 +75,7 @@ def review_close(review: AdmittanceReview, *, status: ReviewStatus, approver: Us
     review.decided_at = timezone.now()
     review.save(update_fields=["status", "approver", "decision_reasons", "decided_at"])
     _subject_status(review, status)
+    notices_review_decided(review)
     audit_record(actor=approver, action=f"admittance.{status}", subject=review.subject,
                  reasons=reasons)
 

@@ -15,8 +15,9 @@ ANSWERS = {"horizon": "1y-3y", "loss": "hold", "experience": "funds", "share": "
 
 
 def user_new(role: Role, username: str | None = None, duties: list[str] | None = None) -> User:
-    return user_create(username=username or f"{role}-{next(_serial)}", password=PASSWORD,
-                       role=role, duties=duties)
+    username = username or f"{role}-{next(_serial)}"
+    return user_create(username=username, password=PASSWORD, role=role, duties=duties,
+                       email=f"{username}@example.test")
 
 
 def enterprise_fields(**overrides: Any) -> dict[str, Any]:
