@@ -147,6 +147,8 @@ PUHUI_UPLOAD_TYPES = {
     "application/pdf": b"%PDF-", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff",
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The custodian bank that holds client money, as the public pages name it.
+PUHUI_CUSTODIAN_NAME = os.environ.get("PUHUI_CUSTODIAN_NAME", "puhui simulated custodian bank")
 # Where people reach the platform: links in e-mails point here.
 PUHUI_PUBLIC_URL = os.environ.get("PUHUI_PUBLIC_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "puhui <no-reply@localhost>")

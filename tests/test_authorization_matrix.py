@@ -40,7 +40,10 @@ ANON = "anonymous"
 # {account}, {other_account} are filled in by the fixture; "own" objects belong to the borrower
 # / investor signed in.
 MATRIX = [
-    ("GET", "/", EVERYONE, False),
+    ("GET", "/", EVERYONE, True),
+    ("GET", "/terms/", EVERYONE, True),
+    ("GET", "/privacy/", EVERYONE, True),
+    ("POST", "/operator/reconcile/", (O,), False),
     ("GET", "/login/", EVERYONE, True),
     ("GET", "/register/", EVERYONE, True),
     ("GET", "/password-reset/", EVERYONE, True),

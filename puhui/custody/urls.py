@@ -7,4 +7,5 @@ urlpatterns = [
     path("wallet/", views.wallet, name="wallet"),
     path("wallet/deposit/", views.deposit, name="deposit"),
     path("wallet/withdraw/", views.withdraw, name="withdraw"),
+    path("operator/reconcile/", views.reconcile, name="reconcile"),
 ]

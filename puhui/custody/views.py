@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.forms import OnceOnlyForm
 from puhui.core.money import MoneyError, money_to_minor
-from puhui.custody.services import wallet_deposit, wallet_withdraw, wallets_of
+from puhui.custody.services import custody_reconcile, wallet_deposit, wallet_withdraw, wallets_of
 from puhui.ledger.models import Account
-from puhui.parties.forms import form_error
-from puhui.parties.models import User
+from puhui.parties.forms import error_sentence, form_error
+from puhui.parties.models import Role, User
 
 
 class WalletForm(OnceOnlyForm):
@@ -74,6 +75,26 @@ def _instruct(request: HttpRequest, *, deposit: bool) -> HttpResponse:
                          else _("The withdrawal is paid out to your bank card."))
         return redirect("custody:wallet")
     return _page(request, wallets, form)
+
+
+@login_required
+@require_POST
+def reconcile(request: HttpRequest) -> HttpResponse:
+    """An operator compares the custodian's statement with the ledger now."""
+    user = _user(request)
+    if user.role != Role.OPERATOR:
+        raise PermissionDenied
+    try:
+        result = custody_reconcile(business_date=business_date_today())
+    except PuhuiError as error:
+        messages.error(request, error_sentence(error))
+    else:
+        if result.ok:
+            messages.success(request, _("The custodian's statement agrees with the ledger."))
+        else:
+            messages.error(request, _("The custodian's statement differs from the ledger on "
+                                      "%(count)s accounts.") % {"count": len(result.differences)})
+    return redirect("web:operator_home")
 
 
 @login_required

@@ -21,12 +21,29 @@ def form_error(form: forms.Form, error: PuhuiError) -> None:
     form.add_error(None, error_sentence(error))
 
 
+TERMS_VERSION = "2026-12"  # the terms of use and privacy notice a new account accepts
+
+
 class RegisterForm(forms.Form):
     role = forms.ChoiceField(label=_("I am"), choices=[(Role.BORROWER, _("a business borrowing")),
                                                        (Role.INVESTOR, _("an investor"))])
     username = forms.CharField(label=_("User name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password_again = forms.CharField(label=_("Password, again"), widget=forms.PasswordInput)
+    accept_terms = forms.BooleanField(label=_("I have read and accept the terms of use and the "
+                                              "privacy notice"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password_again") != data.get("password"):
+            self.add_error("password_again", _("The two passwords differ; type the same one "
+                                               "twice."))
+        return data
+
+    def account(self) -> dict[str, str]:
+        """What the sign-up service takes."""
+        return {key: self.cleaned_data[key] for key in ("role", "username", "email", "password")}
 
 
 class LoginForm(forms.Form):

@@ -19,6 +19,7 @@ from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
 from puhui.parties import selectors, services
 from puhui.parties.forms import (
+    TERMS_VERSION,
     DecisionForm,
     DocumentForm,
     EnterpriseForm,
@@ -61,7 +62,7 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_register(**form.cleaned_data)
+            user = services.user_register(**form.account(), terms_version=TERMS_VERSION)
         except PuhuiError as error:
             form_error(form, error)
         else:

@@ -1,17 +1,19 @@
-"""Pages: login, and one home page per role. Views read through selectors; no rules here."""
+"""Pages: the public face, login, and one home per role — figures and charts first, drawn from
+the apps' selectors (``web/charts.py``, ``web/dashboards.py``); no rules here."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from puhui.ledger.selectors import account_movements_latest, accounts_of_owners, ledger_summary
+from puhui.ledger.selectors import ledger_summary
 from puhui.parties.models import Role, User
-from puhui.parties.selectors import enterprises_visible_to, investor_profile_of, reviews_open
+from puhui.parties.selectors import enterprises_visible_to, investor_profile_of
+from puhui.web import dashboards
 
 
 def _require_role(request: HttpRequest, role: Role) -> User:
@@ -32,45 +34,42 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponseRedirect:
+def home(request: HttpRequest) -> HttpResponse:
+    """A visitor sees what the platform is; a signed-in user goes to their role's home."""
     user = request.user
-    assert isinstance(user, User)
-    return redirect(reverse(f"web:{user.role}_home"))
-
-
-def _wallet_home(request: HttpRequest, role: Role, owners: list[str] | None = None,
-                 **context: object) -> HttpResponse:
-    user = _require_role(request, role)
-    accounts = list(accounts_of_owners(owners=[user.ledger_owner, *(owners or [])]))
-    movements = account_movements_latest(account=accounts[0], limit=10) if accounts else []
-    return render(request, f"web/{role}_home.html",
-                  {"accounts": accounts, "movements": movements,
-                   "movements_account": accounts[0] if accounts else None, **context})
+    if isinstance(user, User):
+        return redirect(reverse(f"web:{user.role}_home"))
+    return render(request, "web/landing.html", dashboards.public_figures())
 
 
 @login_required
 def borrower_home(request: HttpRequest) -> HttpResponse:
     user = _require_role(request, Role.BORROWER)
     enterprises = list(enterprises_visible_to(user=user))
-    return _wallet_home(request, Role.BORROWER, owners=[f"enterprise:{e.pk}" for e in enterprises],
-                        enterprises=enterprises)
+    return render(request, "web/borrower_home.html", {
+        "enterprises": enterprises,
+        **dashboards.wallets(user, owners=[f"enterprise:{e.pk}" for e in enterprises]),
+        **dashboards.borrower(user)})
 
 
 @login_required
 def investor_home(request: HttpRequest) -> HttpResponse:
     user = _require_role(request, Role.INVESTOR)
-    return _wallet_home(request, Role.INVESTOR, profile=investor_profile_of(user=user))
+    wallets = dashboards.wallets(user)
+    return render(request, "web/investor_home.html", {
+        "profile": investor_profile_of(user=user), **wallets,
+        **dashboards.investor(user, wallets["accounts"])})
 
 
 @login_required
 def operator_home(request: HttpRequest) -> HttpResponse:
     _require_role(request, Role.OPERATOR)
-    return render(request, "web/operator_home.html",
-                  {"summary": ledger_summary(), "reviews_waiting": reviews_open().count()})
+    return render(request, "web/operator_home.html", {
+        "summary": ledger_summary(), **dashboards.operator(), **dashboards.concentration()})
 
 
 @login_required
 def regulator_home(request: HttpRequest) -> HttpResponse:
     _require_role(request, Role.REGULATOR)
-    return render(request, "web/regulator_home.html", {"summary": ledger_summary()})
+    return render(request, "web/regulator_home.html", {
+        "summary": ledger_summary(), **dashboards.concentration()})

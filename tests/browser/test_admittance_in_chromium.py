@@ -26,6 +26,8 @@ def register(page, server: str, role: str, username: str) -> None:
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=email]").fill(f"{username}@example.org")
     page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password_again]").fill(PASSWORD)
+    page.locator("input[name=accept_terms]").check()
     page.get_by_test_id("submit").click()
     page.wait_for_url(f"{server}/{role}/")
 

@@ -47,8 +47,10 @@ def user_create(
 
 
 @transaction.atomic
-def user_register(*, username: str, email: str, password: str, role: str) -> User:
-    """Self-service sign-up, for borrowers and investors only."""
+def user_register(*, username: str, email: str, password: str, role: str,
+                  terms_version: str = "") -> User:
+    """Self-service sign-up, for borrowers and investors only; the version of the terms they
+    accepted is recorded with it."""
     if role not in (Role.BORROWER, Role.INVESTOR):
         raise PuhuiError(PartiesError.ROLE_NOT_SELF_SERVICE)
     if User.objects.filter(username__iexact=username).exists():
@@ -59,7 +61,8 @@ def user_register(*, username: str, email: str, password: str, role: str) -> Use
     except ValidationError as error:
         raise PuhuiError(PartiesError.WEAK_PASSWORD, problems=" ".join(error.messages)) from None
     user = user_create(username=username, password=password, role=Role(role), email=email)
-    audit_record(actor=user, action="user.registered", subject=f"user:{user.pk}", role=role)
+    audit_record(actor=user, action="user.registered", subject=f"user:{user.pk}", role=role,
+                 terms_version=terms_version)
     return user
 
 

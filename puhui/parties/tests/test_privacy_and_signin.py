@@ -13,9 +13,10 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from puhui.audit.models import AuditEvent
 from puhui.core.errors import PuhuiError
 from puhui.core.pii import pii_decrypt
-from puhui.parties.models import LicenceDocument, Role, TotpDevice
+from puhui.parties.models import LicenceDocument, Role, TotpDevice, User
 from puhui.parties.services import (
     licence_document_add,
     login_check_password,
@@ -210,3 +211,20 @@ def test_any_user_may_turn_on_two_step_sign_in_and_is_then_asked_for_it(client):
     fresh = Client()
     response = fresh.post("/login/", {"username": "careful", "password": PASSWORD})
     assert response["Location"] == "/login/totp/"
+
+
+def test_registration_asks_for_the_password_twice_and_the_terms_and_records_them(client):
+    fields = {"role": "investor", "username": "new-lender", "email": "new@example.org",
+              "password": "correct-horse-battery-staple"}
+    differs = client.post("/register/", fields | {"password_again": "something-else-entirely",
+                                                  "accept_terms": "on"})
+    assert "The two passwords differ" in differs.content.decode()
+    no_terms = client.post("/register/", fields | {"password_again": fields["password"]})
+    assert no_terms.status_code == 200
+    assert not User.objects.filter(username="new-lender").exists()
+    done = client.post("/register/", fields | {"password_again": fields["password"],
+                                               "accept_terms": "on"})
+    assert done.status_code == 302
+    user = User.objects.get(username="new-lender")
+    registered = AuditEvent.objects.get(action="user.registered", subject=f"user:{user.pk}")
+    assert registered.details["terms_version"] == "2026-12"

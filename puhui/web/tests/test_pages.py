@@ -74,9 +74,10 @@ def test_language_switch_to_chinese_and_back(client, demo):
 def test_investor_sees_own_wallet_with_exact_amounts(client, demo):
     login(client, "investor")
     page = client.get("/investor/").content.decode()
-    # demo: deposit 50,000.00, a pending bid of 10,000.00 → available 40,000.00
-    assert "50,000.00 CNY" in page
-    assert "40,000.00 CNY" in page
+    # demo: deposit 50,000.00, 20,000.00 lent (posted: 30,000.00), a pending bid of
+    # 10,000.00 → available 20,000.00
+    assert "30,000.00 CNY" in page
+    assert "20,000.00 CNY" in page
 
 
 def test_operator_sees_a_balanced_ledger(client, demo):
@@ -113,3 +114,41 @@ def test_a_refused_page_keeps_the_layout_in_both_languages(client, demo):
     assert 'data-testid="logout"' in html  # the navigation is there
     chinese = client.get("/operator/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "无权访问" in chinese
+
+
+CHARTS = {"borrower": ["schedule-chart"], "investor": ["balance-chart", "grade-chart",
+                                                      "industry-chart"],
+          "operator": ["concentration-chart", "industry-chart", "reconciliation"],
+          "regulator": ["concentration-chart", "industry-chart"]}
+
+
+@pytest.mark.parametrize("role", ROLE_PAGES)
+def test_each_home_draws_its_figures_with_a_text_alternative(client, demo, role):
+    login(client, role)
+    html = client.get(ROLE_PAGES[role]).content.decode()
+    for testid in CHARTS[role]:
+        assert f'data-testid="{testid}"' in html, testid
+    if role != "operator" or "<svg" in html:
+        assert 'role="img"' in html
+        assert html.count("<title id=") == html.count("<svg")  # every chart has its title
+    assert "<figcaption>" in html or role == "operator"
+
+
+def test_the_borrower_and_investor_figures_add_up(client, demo):
+    login(client, "borrower")
+    borrower = client.get("/borrower/").content.decode()
+    assert "20,000.00 CNY" in borrower.split('data-testid="outstanding">')[1][:40]
+    client.logout()
+    login(client, "investor")
+    investor = client.get("/investor/").content.decode()
+    assert "20,000.00 CNY" in investor.split('data-testid="invested">')[1][:40]
+    # 50,000.00 deposited, 20,000.00 lent and 10,000.00 held by the open listing's bid
+    assert "20,000.00 CNY" in investor.split('data-testid="cash">')[1][:40]
+
+
+def test_a_visitor_sees_the_platform_and_its_live_listings(client, demo):
+    page = client.get("/").content.decode()
+    assert 'data-testid="live-listings"' in page
+    assert "<progress" in page
+    assert 'value="10"' in page  # the demo listing: 10,000 of 100,000 bid
+    assert "puhui simulated custodian bank" in page

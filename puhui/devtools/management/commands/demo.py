@@ -123,13 +123,35 @@ class Command(BaseCommand):
 
     def _listing_with_bid(self, users: dict[str, User], enterprise: Enterprise,
                           investor: InvestorProfile) -> None:
+        self._funded_loan(users, enterprise, investor)
         listing = self._open_listing(users, enterprise)
         if not Bid.objects.filter(pk=demo_id("investor-bid")).exists():
             bid_place(investor=investor.user, listing=listing, amount=Decimal("10000"),
                       bid_id=demo_id("investor-bid"))
 
+    def _funded_loan(self, users: dict[str, User], enterprise: Enterprise,
+                     investor: InvestorProfile) -> None:
+        """A small loan lent in full by the demo investor, so both homes have a schedule, a
+        note and figures to draw."""
+        if Bid.objects.filter(pk=demo_id("funded-bid")).exists():
+            return
+        product = LoanProduct.objects.filter(code=DEMO_PRODUCT["code"]).first()
+        product = product or product_create(**DEMO_PRODUCT)
+        application = application_submit(
+            user=users["borrower"], enterprise=enterprise, product=product,
+            amount=Decimal("20000"), term_months=6, method="equal-installment",
+            purpose_category="equipment", purpose_description="A tea-rolling machine")
+        application_mark_reviewed(application=application, reviewer=users["operator"],
+                                  note="demo data")
+        application_decide(application=application, approver=users["checker"], approve=True,
+                           reasons="")
+        listing = listing_open(application=application, operator=users["checker"])
+        bid_place(investor=investor.user, listing=listing, amount=Decimal("20000"),
+                  bid_id=demo_id("funded-bid"))
+
     def _application(self, users: dict[str, User], enterprise: Enterprise) -> LoanApplication:
-        existing = LoanApplication.objects.filter(enterprise=enterprise).first()
+        existing = LoanApplication.objects.filter(enterprise=enterprise,
+                                                  amount_fen=100_000_00).first()
         if existing:
             return existing
         product = LoanProduct.objects.filter(code=DEMO_PRODUCT["code"]).first()
@@ -141,7 +163,8 @@ class Command(BaseCommand):
             planned_payees=[{"name": "Longjing Tea Cooperative", "amount": Decimal("60000")}])
 
     def _open_listing(self, users: dict[str, User], enterprise: Enterprise) -> Listing:
-        existing = Listing.objects.filter(application__enterprise=enterprise).first()
+        existing = Listing.objects.filter(application__enterprise=enterprise,
+                                          application__amount_fen=100_000_00).first()
         if existing:
             return existing
         application = self._application(users, enterprise)
