@@ -85,6 +85,7 @@ MATRIX = [
     ("GET", "/notifications/preferences/", EVERYONE, False),
     ("POST", "/notifications/preferences/", EVERYONE, False),
     ("GET", "/wallet/", (B, I), False),
+    ("GET", "/wallet/statement/", (B, I), False),
     ("POST", "/wallet/deposit/", (B, I), False),
     ("POST", "/wallet/withdraw/", (B, I), False),
     ("GET", "/operator/overdue/", (O,), False),

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
@@ -134,23 +135,24 @@ def knock_outs(*, application: ApplicationFacts, rulebook: Rulebook, today: date
     policy = rulebook_section(rulebook, "credit_policy")
     flags = set(CreditFlag.objects.filter(enterprise=enterprise, lifted_at__isnull=True)
                 .values_list("kind", flat=True))
-    checks = [Check(f"credit_policy.knock_out_flags.{kind}", kind not in flags,
-                    "recorded on this enterprise" if kind in flags else "none recorded")
+    checks = [Check.said(f"credit_policy.knock_out_flags.{kind}", kind not in flags,
+                         _("recorded on this enterprise") if kind in flags
+                         else _("none recorded"))
               for kind in policy.knock_out_flags]
     sizes = rulebook_section(rulebook, "size_classes")
-    checks.append(Check("size_classes.admitted", enterprise.size_class in sizes.admitted,
-                        f"size class {enterprise.size_class}"))
+    checks.append(Check.said("size_classes.admitted", enterprise.size_class in sizes.admitted,
+                             _("size class {size_class}"), size_class=enterprise.size_class))
     cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.per_platform,
                          currency)
     after = application.outstanding_here_fen + application.amount_fen
-    checks.append(Check("borrowing_caps.legal_person.per_platform", after <= cap,
-                        f"outstanding after this loan {money_shown(after, currency)}; "
-                        f"cap {money_shown(cap, currency)}"))
+    checks.append(Check.said("borrowing_caps.legal_person.per_platform", after <= cap,
+                             _("outstanding after this loan {after}; cap {cap}"),
+                             after=money_shown(after, currency), cap=money_shown(cap, currency)))
     months = _months_since(enterprise.founded_on, today)
-    checks.append(Check("credit_policy.min_enterprise_age_months",
-                        months >= policy.min_enterprise_age_months,
-                        f"founded {months} months ago; at least "
-                        f"{policy.min_enterprise_age_months}"))
+    checks.append(Check.said("credit_policy.min_enterprise_age_months",
+                             months >= policy.min_enterprise_age_months,
+                             _("founded {months} months ago; at least {minimum}"),
+                             months=months, minimum=policy.min_enterprise_age_months))
     if registry_report is not None:
         checks += _registry_knock_outs(application, rulebook, registry_report)
     return checks
@@ -169,43 +171,60 @@ def _registry_knock_outs(application: ApplicationFacts, rulebook: Rulebook,
     registry's report; a report without what they read refuses rather than passes."""
     missing = report.sections_missing(SECTIONS_THE_CREDIT_POLICY_READS)
     if missing:
-        return [Check("credit_information.report_sections", False,
-                      f"the registry's report leaves out {', '.join(missing)}, "
-                      "which the credit policy reads")]
+        return [Check.said("credit_information.report_sections", False,
+                           _("the registry's report leaves out {sections}, which the credit "
+                             "policy reads"), sections=", ".join(missing))]
     policy, currency = rulebook_section(rulebook, "credit_policy"), application.currency
     cap = money_to_minor(rulebook_section(rulebook, "borrowing_caps").legal_person.all_platforms,
                          currency)
     outstanding = money_to_minor(report.outstanding_total or Decimal(0), currency)
     reserved = money_to_minor(report.reserved_total or Decimal(0), currency)
     left = max(cap - outstanding - reserved, 0)
-    checks = [Check("borrowing_caps.legal_person.all_platforms", application.amount_fen <= left,
-                    f"across platforms {money_shown(outstanding, currency)} outstanding and "
-                    f"{money_shown(reserved, currency)} reserved by listings raising money, so "
-                    f"{money_shown(left, currency)} is left under the cap of "
-                    f"{money_shown(cap, currency)}; this application asks "
-                    f"{money_shown(application.amount_fen, currency)}")]
+    checks = [Check.said(
+        "borrowing_caps.legal_person.all_platforms", application.amount_fen <= left,
+        _("across platforms {outstanding} outstanding and {reserved} reserved by listings "
+          "raising money, so {left} is left under the cap of {cap}; this application asks "
+          "{asked}"),
+        outstanding=money_shown(outstanding, currency), reserved=money_shown(reserved, currency),
+        left=money_shown(left, currency), cap=money_shown(cap, currency),
+        asked=money_shown(application.amount_fen, currency))]
     for kind in policy.knock_out_negative_records:
         found = [record for record in report.negative_records or [] if record.kind == kind]
-        checks.append(Check(
-            f"credit_policy.knock_out_negative_records.{kind}", not found,
-            "; ".join(f"reported {record.reported_on.isoformat()}"
-                      + (" (disputed by the subject)" if record.disputed else "")
-                      for record in found) or "none on record"))
+        checks.append(_negative_records_check(kind, found))
     if policy.knock_out_past_due:
         late = [line for line in report.financings or [] if line.past_due > 0]
-        checks.append(Check(
-            "credit_policy.knock_out_past_due", not late,
-            "; ".join(_past_due_shown(line, currency) for line in late)
-            or "nothing past due on any platform"))
+        checks.append(_past_due_check(late, currency))
     return checks
 
 
-def _past_due_shown(line: Financing, currency: str) -> str:
-    lender = "this platform" if line.lender == "you" else line.lender
-    since = (f" since {line.first_delinquency_on.isoformat()}" if line.first_delinquency_on
-             else "")
-    return (f"{money_shown(money_to_minor(line.past_due, currency), currency)} "
-            f"past due to {lender}{since}")
+def _negative_records_check(kind: str, found: list[Any]) -> Check:
+    rule = f"credit_policy.knock_out_negative_records.{kind}"
+    if not found:
+        return Check.said(rule, True, _("none on record"))
+    latest = max(record.reported_on for record in found)
+    disputed = sum(1 for record in found if record.disputed)
+    return Check.said(rule, False, _("{count} on record, the latest reported {latest} "
+                                     "({disputed} disputed by the subject)"),
+                      count=len(found), latest=latest.isoformat(), disputed=disputed)
+
+
+def _past_due_check(late: list[Financing], currency: str) -> Check:
+    rule = "credit_policy.knock_out_past_due"
+    if not late:
+        return Check.said(rule, True, _("nothing past due on any platform"))
+    amount = money_shown(sum(money_to_minor(line.past_due, currency) for line in late), currency)
+    since = min((line.first_delinquency_on for line in late if line.first_delinquency_on),
+                default=None)
+    since_text = since.isoformat() if since else "—"
+    if len(late) > 1:
+        return Check.said(rule, False, _("{amount} past due on {count} financings across "
+                                         "platforms, the earliest since {since}"),
+                          amount=amount, count=len(late), since=since_text)
+    if late[0].lender == "you":
+        return Check.said(rule, False, _("{amount} past due to this platform since {since}"),
+                          amount=amount, since=since_text)
+    return Check.said(rule, False, _("{amount} past due to member {letter} since {since}"),
+                      amount=amount, letter=late[0].lender.rsplit(" ", 1)[-1], since=since_text)
 
 
 def grade_for(pd_: Decimal, grades: list[CreditGrade]) -> CreditGrade:
@@ -235,14 +254,15 @@ def limit_for(*, enterprise: Enterprise, grade: CreditGrade, rulebook: Rulebook,
     revenue_fen = money_to_minor(enterprise.revenue_wan * 10_000, currency)
     by_revenue = int((revenue_fen * policy.max_amount_to_annual_revenue * grade.limit_share)
                      .to_integral_value(ROUND_DOWN))
-    bounds = [(by_revenue, "annual revenue × the credit policy's multiple × the grade's share"),
+    bounds = [(by_revenue, _("annual revenue × the credit policy's multiple × the grade's "
+                             "share")),
               (money_to_minor(caps.per_platform, currency) - outstanding,
-               "the per-platform cap less what is in play on this platform"),
-              (amount_max_fen, "the product's maximum")]
+               _("the per-platform cap less what is in play on this platform")),
+              (amount_max_fen, _("the product's maximum"))]
     if taken_across_platforms is not None:
         bounds.append((money_to_minor(caps.all_platforms, currency) - taken_across_platforms,
-                       "the cap across platforms less what the shared registry reports "
-                       "outstanding and reserved"))
+                       _("the cap across platforms less what the shared registry reports "
+                         "outstanding and reserved")))
     fen, bound = min(bounds, key=lambda pair: pair[0])
     return Limit(max(0, fen), bound)
 
@@ -272,8 +292,9 @@ def credit_evaluate(*, application: ApplicationFacts, rulebook: Rulebook,
     if not all(check.passed for check in checks):
         pass  # knocked out: no score is needed or shown
     elif active is None:
-        checks.append(Check("credit_policy.model_active", False,
-                            "no credit model is active; a risk officer must activate one"))
+        checks.append(Check.said("credit_policy.model_active", False,
+                                 _("no credit model is active; a risk officer must activate "
+                                   "one")))
     else:
         row, model = active
         policy = rulebook_section(rulebook, "credit_policy")
@@ -292,12 +313,14 @@ def credit_evaluate(*, application: ApplicationFacts, rulebook: Rulebook,
             outstanding=application.outstanding_here_fen,
             taken_across_platforms=None if registry_report is None
             else _taken_across_platforms(registry_report, currency))
-        checks.append(Check(f"credit_policy.grades.{grade.id}", grade.approve,
-                            f"grade {grade.id}: PD {pd_:.2%}, score {scored.score}"))
-        checks.append(Check("credit_policy.max_amount_to_annual_revenue",
-                            application.amount_fen <= limit.fen,
-                            f"{money_shown(application.amount_fen, currency)} against a limit of "
-                            f"{money_shown(limit.fen, currency)}, set by {limit.bound}"))
+        checks.append(Check.said(f"credit_policy.grades.{grade.id}", grade.approve,
+                                 _("grade {grade}: PD {pd}, score {score}"), grade=grade.id,
+                                 pd=f"{pd_:.2%}", score=scored.score))
+        checks.append(Check.said("credit_policy.max_amount_to_annual_revenue",
+                                 application.amount_fen <= limit.fen,
+                                 _("{asked} against a limit of {limit}, set by {bound}"),
+                                 asked=money_shown(application.amount_fen, currency),
+                                 limit=money_shown(limit.fen, currency), bound=limit.bound))
         decision.model_version, decision.model_kind = row.version, row.decides
         decision.score, decision.grade, decision.pd = scored.score, grade.id, pd_
         decision.rate_annual, decision.limit_fen = rate, limit.fen

@@ -3,21 +3,28 @@
 Deposit and withdrawal are one view each; the form carries the id minted when the page was
 rendered, which becomes the bank instruction's id, so a second send moves the money once."""
 
+from collections.abc import Iterator
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.forms import OnceOnlyForm
-from puhui.core.money import MoneyError, money_to_minor
+from puhui.core.labels import label_of
+from puhui.core.lists import Column, csv_response, wants_csv
+from puhui.core.money import MoneyError, money_from_minor, money_to_minor
 from puhui.custody.services import custody_reconcile, wallet_deposit, wallet_withdraw, wallets_of
 from puhui.ledger.models import Account
+from puhui.ledger.selectors import StatementLine, account_statement
 from puhui.parties.forms import error_sentence, form_error
 from puhui.parties.models import Role, User
 
@@ -75,6 +82,50 @@ def _instruct(request: HttpRequest, *, deposit: bool) -> HttpResponse:
                          else _("The withdrawal is paid out to your bank card."))
         return redirect("custody:wallet")
     return _page(request, wallets, form)
+
+
+STATEMENT_COLUMNS = [
+    Column("time", _("Time"),
+           lambda line: timezone.localtime(line.created_at).strftime("%Y-%m-%d %H:%M:%S")),
+    Column("reason", _("Reason"), lambda line: label_of(line.code)),
+    Column("status", _("Status"), lambda line: label_of(line.kind)),
+    Column("out", _("Out"), lambda line: money_from_minor(line.debit, "CNY")),
+    Column("in", _("In"), lambda line: money_from_minor(line.credit, "CNY")),
+    Column("balance", _("Balance"),
+           lambda line: money_from_minor(line.balance_posted, "CNY")),
+    Column("transfer", _("Transfer"), lambda line: line.transfer_id),
+]
+
+
+def _all_lines(account: Account) -> Iterator[StatementLine]:
+    cursor = None
+    while True:
+        page = account_statement(account=account, cursor=cursor, limit=500)
+        yield from page.lines
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+@login_required
+@require_GET
+def statement(request: HttpRequest) -> HttpResponseBase:
+    """A wallet's every movement, oldest first with the running balance, a page at a time
+    (a cursor that never shifts), or all of it as CSV."""
+    wallets = _wallets(_user(request))
+    if not wallets:
+        return redirect("custody:wallet")
+    chosen = next((w for w in wallets if str(w.pk) == request.GET.get("account")), wallets[0])
+    if wants_csv(request):
+        return csv_response(_all_lines(chosen), STATEMENT_COLUMNS,
+                            filename=f"wallet-{chosen.pk}-statement")
+    try:
+        page = account_statement(account=chosen, cursor=request.GET.get("cursor") or None,
+                                 limit=50)
+    except PuhuiError:
+        page = account_statement(account=chosen, limit=50)
+    return render(request, "custody/statement.html", {"wallets": wallets, "chosen": chosen,
+                                                      "statement": page})
 
 
 @login_required

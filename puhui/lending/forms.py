@@ -3,18 +3,30 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from puhui.core.forms import OnceOnlyForm
+from puhui.core.money import money_shown
 from puhui.lending.models import RepaymentMethod
 from puhui.lending.selectors import products_offered
-from puhui.parties.models import Enterprise, ReviewStatus, User
+from puhui.parties.models import Enterprise, Industry, ReviewStatus, User
+
+
+class ProductChoice(forms.ModelChoiceField):
+    """A product as the borrower chooses it: its name in their language and its limits."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.name_zh if (get_language() or "").startswith("zh") else obj.name_en
+        return (f"{name} · {money_shown(obj.amount_min_fen, obj.currency)} – "
+                f"{money_shown(obj.amount_max_fen, obj.currency)} · "
+                f"{obj.rate_annual * 100:.2f} %")
 
 
 class ApplicationForm(OnceOnlyForm):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
-    product = forms.ModelChoiceField(label=_("Loan product"), queryset=products_offered(),
-                                     to_field_name="code")
+    product = ProductChoice(label=_("Loan product"), queryset=products_offered(),
+                            to_field_name="code")
     amount = forms.DecimalField(label=_("Amount (CNY)"), min_value=1, max_digits=14,
                                 decimal_places=2)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600)
@@ -67,6 +79,15 @@ class MarketplaceFilter(forms.Form):
                                choices=[("", _("Any")), *RepaymentMethod.choices])
     suitable_only = forms.BooleanField(label=_("Only what my risk profile allows"),
                                        required=False)
+    status = forms.ChoiceField(label=_("Listings"), required=False, choices=[
+        ("open", _("Raising money now")), ("funded", _("Funded (past)")),
+        ("failed", _("Did not fund (past)"))])
+    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[
+        ("", _("Any")), *((g, g) for g in "ABCD")])
+    industry = forms.ChoiceField(label=_("Industry"), required=False,
+                                 choices=[("", _("Any")), *Industry.choices])
+    min_rate = forms.DecimalField(label=_("Rate at least (%)"), required=False, min_value=0,
+                                  max_value=36, decimal_places=2)
 
 
 class RecoveryForm(OnceOnlyForm):

@@ -8,7 +8,7 @@ Plain frozen dataclasses: no model crosses the boundary. This module imports onl
 and other apps' ports, so any app may read it.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -46,11 +46,20 @@ class LendingCode(StrEnum):
 
 @dataclass(frozen=True)
 class Check:
-    """One pre-approval check, recorded under the rule that decided it."""
+    """One pre-approval check, recorded under the rule that decided it. ``detail`` is the
+    English record; ``template`` (marked for translation) and ``facts`` let a page say it in
+    the reader's language."""
 
     rule_id: str
     passed: bool
     detail: str
+    template: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def said(cls, rule_id: str, passed: bool, template: str, **facts: Any) -> "Check":
+        """A check whose detail is ``template`` (gettext_noop) filled with ``facts``."""
+        return cls(rule_id, passed, template.format(**facts), template, facts)
 
 
 @dataclass(frozen=True)

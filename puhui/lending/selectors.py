@@ -61,10 +61,19 @@ def applications_to_review() -> QuerySet[LoanApplication]:
 
 
 def listings_open(*, term_months: int | None = None, method: str | None = None,
-                  max_risk: int | None = None) -> QuerySet[Listing]:
+                  max_risk: int | None = None, status: str = ListingStatus.OPEN,
+                  grade: str = "", industry: str = "",
+                  min_rate: Decimal | None = None) -> QuerySet[Listing]:
+    """Listings raising money (or, by ``status``, past ones), filtered as a lender asks."""
     listings = (Listing.objects.select_related("application__enterprise",
                                                "application__product")
-                .filter(status=ListingStatus.OPEN).order_by("closes_on", "pk"))
+                .filter(status=status).order_by("closes_on", "pk"))
+    if grade:
+        listings = listings.filter(application__credit__grade=grade)
+    if industry:
+        listings = listings.filter(application__enterprise__industry=industry)
+    if min_rate is not None:
+        listings = listings.filter(rate_annual__gte=min_rate)
     if term_months:
         listings = listings.filter(application__term_months=term_months)
     if method:
@@ -129,6 +138,14 @@ class Portfolio:
     interest_earned_fen: int
     written_off_fen: int
     xirr: Decimal | None  # with what is still outstanding valued at par today
+
+    @property
+    def received_fen(self) -> int:
+        return sum(view.received_fen for view in self.notes)
+
+    @property
+    def outstanding_fen(self) -> int:
+        return sum(view.note.outstanding_fen for view in self.notes)
 
 
 def portfolio_of(*, user: User, today: date | None = None) -> Portfolio:

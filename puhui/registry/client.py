@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 from pydantic import ValidationError
 
 from puhui.core.money import money_from_minor, money_shown
@@ -105,10 +106,10 @@ def registry_client() -> RegistryClient:
 
 
 def _registry_unreachable(error: RegistryUnavailable) -> RegistryAnswer:
-    return RegistryAnswer([Check(
-        RULE_ID, False, "the shared credit registry could not be reached "
-        f"({error}); the application waits, and nothing is approved without this check")],
-        unreachable=True)
+    return RegistryAnswer([Check.said(
+        RULE_ID, False, _("the shared credit registry could not be reached ({error}); the "
+                          "application waits, and nothing is approved without this check"),
+        error=str(error))], unreachable=True)
 
 
 def report_for_application(*, application: ApplicationFacts,
@@ -129,15 +130,17 @@ def report_for_application(*, application: ApplicationFacts,
     except RegistryUnavailable as error:
         return _registry_unreachable(error)
     except RegistryRefused as refused:
-        return RegistryAnswer([Check("credit_information.report", False,
-                                     f"shared credit registry: {refused.message_en}")])
+        return RegistryAnswer([Check.said("credit_information.report", False,
+                                          _("the shared credit registry refused: {reason}"),
+                                          reason=refused.message_en)])
     notice_consent_used(application)
     try:
         return RegistryAnswer([], RegistryReport.model_validate(report))
     except ValidationError as wrong:
-        return RegistryAnswer([Check("credit_information.report", False,
-                                     "the shared credit registry's answer is not a report: "
-                                     f"{wrong.errors()[0]['loc']} {wrong.errors()[0]['msg']}")])
+        return RegistryAnswer([Check.said(
+            "credit_information.report", False,
+            _("the shared credit registry's answer is not a report: {problem}"),
+            problem=f"{wrong.errors()[0]['loc']} {wrong.errors()[0]['msg']}")])
 
 
 def headroom_reserve(*, application: ApplicationFacts, rulebook: Rulebook) -> RegistryAnswer:
@@ -152,13 +155,16 @@ def headroom_reserve(*, application: ApplicationFacts, rulebook: Rulebook) -> Re
     except RegistryUnavailable as error:
         return _registry_unreachable(error)
     except RegistryRefused as refused:
-        return RegistryAnswer([Check(RULE_ID, False,
-                                     f"shared credit registry: {refused.message_en}")])
+        return RegistryAnswer([Check.said(RULE_ID, False,
+                                          _("the shared credit registry refused: {reason}"),
+                                          reason=refused.message_en)])
     if held.get("status") != "held":  # asked again: released or converted meanwhile
-        return RegistryAnswer([Check(RULE_ID, False, "the headroom reserved at the shared "
-                                     f"credit registry is {held.get('status')}, no longer held")])
-    return RegistryAnswer([Check(RULE_ID, True, f"{money_shown(application.amount_fen, 'CNY')} of "
-                                 "headroom reserved at the shared credit registry")])
+        return RegistryAnswer([Check.said(RULE_ID, False, _(
+            "the headroom reserved at the shared credit registry is {status}, no longer held"),
+            status=str(held.get("status")))])
+    return RegistryAnswer([Check.said(RULE_ID, True, _(
+        "{amount} of headroom reserved at the shared credit registry"),
+        amount=money_shown(application.amount_fen, "CNY"))])
 
 
 # --- what a member tells the registry after the application ------------------------------------

@@ -96,12 +96,3 @@ def share_bars(rows: Sequence[tuple[str, int | Decimal]], *, title: str,
                     f'style="{SERIES_STYLES[0]}"/><text x="{166 + share * 360:.1f}" y="{y + 14}" '
                     f'font-size="12">{share:.0%}</text>')
     return _svg(title, description, "".join(body), height=height)
-
-
-def progress(done: int, total: int) -> tuple[int, str]:
-    """A share for a progress bar (``<progress>``, accessible as it is): whole percent, and
-    the text written beside it."""
-    if total <= 0:
-        return 0, "0 %"
-    percent = min(100, done * 100 // total)
-    return percent, f"{percent} %"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from puhui.core.lists import progress_of
 from puhui.core.money import money_from_minor
 from puhui.custody.selectors import reconciliation_latest
 from puhui.ledger.models import Account
@@ -27,7 +28,7 @@ from puhui.lending.services import listing_funded_fen
 from puhui.parties.models import User
 from puhui.parties.selectors import reviews_open
 from puhui.rulebook.selectors import rulebook_in_force
-from puhui.web.charts import Bar, bar_chart, line_chart, progress, share_bars
+from puhui.web.charts import Bar, bar_chart, line_chart, share_bars
 
 
 def _share(part: int, whole: int) -> str:
@@ -138,7 +139,7 @@ def public_figures() -> dict[str, Any]:
     """What a visitor sees: live listings with their funding progress and the book's figures."""
     listings = list(listings_open().select_related("application__enterprise")[:6])
     total, _top, _industries = book_concentration()
-    return {"listings": [(listing, *progress(listing_funded_fen(listing), listing.amount_fen))
+    return {"listings": [(listing, *progress_of(listing_funded_fen(listing), listing.amount_fen))
                          for listing in listings],
             "book_total_fen": total, "arrears_loans": overdue()["arrears_loans"],
             "custodian_name": settings.PUHUI_CUSTODIAN_NAME}

@@ -81,7 +81,7 @@ def test_a_newcomer_is_admitted_by_two_operators(server, browser):
                     "bank_account": "330200000099887766"})
         page.get_by_test_id("submit").click()
         page.wait_for_load_state()
-        assert page.get_by_test_id("size-class").inner_text() == "micro"
+        assert page.get_by_test_id("size-class").inner_text() == "Micro"
         reasons = page.get_by_test_id("classification").inner_text()
         assert "employees 6 is below the small bound of 10" in reasons
         assert rep_id not in page.content()  # masked
@@ -99,7 +99,7 @@ def test_a_newcomer_is_admitted_by_two_operators(server, browser):
             page.locator(f"input[name=q_{question}][value={option}]").check()
         page.get_by_test_id("submit").click()
         page.wait_for_load_state()
-        assert "growth" in page.get_by_test_id("suitability").inner_text()  # 25+16+8+25 = 74
+        assert "Growth" in page.get_by_test_id("suitability").inner_text()  # 25+16+8+25 = 74
         page.get_by_test_id("logout").click()
 
         # the maker reviews both, and cannot approve his own review

@@ -19,7 +19,9 @@ def test_each_role_logs_in_sees_home_and_switches_language(server, browser, role
     context = browser.new_context(locale="en-US")
     page = context.new_page()
     try:
-        page.goto(f"{server}/")
+        page.goto(f"{server}/")  # a visitor sees the platform first
+        assert page.get_by_test_id("live-listings").count() == 1
+        page.get_by_test_id("login").click()
         assert page.locator("h1").inner_text() == "Log in"
         sign_in(page, server, username, password)
         page.wait_for_url(f"{server}/{role}/")

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import CoreError, PuhuiError, sent_before
@@ -132,9 +133,10 @@ def _evaluation(application: LoanApplication, book: Rulebook, *,
 
     The application passes when every check passed, waits when only the registry could not be
     asked (nothing is approved without it), and is refused otherwise."""
-    checks = [Check("admittance.approved",
-                    application.enterprise.status == ReviewStatus.APPROVED,
-                    f"enterprise admittance: {application.enterprise.status}")]
+    checks = [Check.said("admittance.approved",
+                         application.enterprise.status == ReviewStatus.APPROVED,
+                         _("enterprise admittance: {status}"),
+                         status=application.enterprise.status)]
     facts = application_facts(application)
     registry = RegistryAnswer([])
     if checks[0].passed:

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Sum
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop as _
 
 from puhui.core.business_day import business_date_today
 from puhui.lending.models import (
@@ -31,9 +32,9 @@ from puhui.rulebook.schema import Rulebook
 
 def registry_report_none(*, application: ApplicationFacts, rulebook: Rulebook) -> RegistryAnswer:
     """Without a shared registry the cross-platform check says so on every application."""
-    return RegistryAnswer([Check(
+    return RegistryAnswer([Check.said(
         "borrowing_caps.legal_person.all_platforms", True,
-        "no shared credit registry is configured: checked on this platform only")])
+        _("no shared credit registry is configured: checked on this platform only"))])
 
 
 def headroom_reserve_none(*, application: ApplicationFacts,

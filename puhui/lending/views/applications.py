@@ -4,17 +4,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.errors import PuhuiError
+from puhui.core.lists import Column, csv_response, list_shown, wants_csv
+from puhui.core.money import money_shown
 from puhui.lending import selectors, services
 from puhui.lending.forms import (
     ApplicationForm,
 )
 from puhui.lending.models import (
+    ApplicationStatus,
     LoanApplication,
 )
 from puhui.lending.views._access import FORM_REFUSED, application_seen, user_in_role
@@ -140,8 +145,31 @@ def application_registry_refresh(request: HttpRequest, application_id: int) -> H
 
 
 @login_required
-def applications(request: HttpRequest) -> HttpResponse:
+def applications(request: HttpRequest) -> HttpResponseBase:
+    """Operators start on the queue to review; everyone may list by status, sort, export."""
     user = user_in_role(request, Role.BORROWER, Role.OPERATOR, Role.REGULATOR)
-    queue = selectors.applications_to_review() if user.role == Role.OPERATOR else (
-        selectors.applications_of(user=user))
-    return render(request, "lending/applications.html", {"applications": queue})
+    status = request.GET.get("status", "queue" if user.role == Role.OPERATOR else "")
+    rows = (selectors.applications_to_review() if status == "queue"
+            else selectors.applications_of(user=user))
+    if status in ApplicationStatus.values:
+        rows = rows.filter(status=status)
+    shown = list_shown(request, rows, APPLICATION_COLUMNS, default_sort="-submitted")
+    if wants_csv(request):
+        return csv_response(shown.rows, APPLICATION_COLUMNS, filename="loan-applications")
+    return render(request, "lending/applications.html", {
+        "list": shown, "status": status, "statuses": ApplicationStatus.choices})
+
+
+APPLICATION_COLUMNS = [
+    Column("number", "#", lambda a: a.pk, "pk", numeric=True),
+    Column("enterprise", gettext_lazy("Enterprise"), lambda a: a.enterprise.name,
+           "enterprise__name"),
+    Column("amount", gettext_lazy("Amount"), lambda a: money_shown(a.amount_fen,
+                                                                   a.product.currency),
+           "amount_fen", numeric=True),
+    Column("term", gettext_lazy("Term (months)"), lambda a: a.term_months, "term_months",
+           numeric=True),
+    Column("status", gettext_lazy("Status"), lambda a: a.get_status_display(), "status"),
+    Column("submitted", gettext_lazy("Submitted"),
+           lambda a: timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M"), "created_at"),
+]

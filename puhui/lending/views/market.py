@@ -7,11 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.errors import PuhuiError
+from puhui.core.lists import Column, csv_response, list_shown, progress_of, wants_csv
+from puhui.core.money import money_from_minor, money_shown
 from puhui.lending import selectors, services
 from puhui.lending.forms import (
     BidForm,
@@ -29,17 +33,63 @@ from puhui.parties.models import InvestorProfile, Role
 
 
 @login_required
-def marketplace(request: HttpRequest) -> HttpResponse:
+def marketplace(request: HttpRequest) -> HttpResponseBase:
     user = user_in_role(request)
     filters = MarketplaceFilter(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     profile = InvestorProfile.objects.filter(user=user).first()
     max_risk = (profile.max_product_risk if profile and criteria.get("suitable_only")
                 else None)
-    listings = selectors.listings_open(term_months=criteria.get("term_months"),
-                                       method=criteria.get("method") or None, max_risk=max_risk)
-    rows = [(listing, services.listing_funded_fen(listing)) for listing in listings]
-    return render(request, "lending/marketplace.html", {"rows": rows, "filters": filters})
+    min_rate = criteria.get("min_rate")
+    listings = selectors.listings_open(
+        term_months=criteria.get("term_months"), method=criteria.get("method") or None,
+        max_risk=max_risk, status=criteria.get("status") or ListingStatus.OPEN,
+        grade=criteria.get("grade") or "", industry=criteria.get("industry") or "",
+        min_rate=min_rate / 100 if min_rate is not None else None)
+    shown = list_shown(request, listings, MARKET_COLUMNS, default_sort="closes")
+    if wants_csv(request):
+        return csv_response(shown.rows, MARKET_COLUMNS, filename="listings")
+    rows = [(listing, *progress_of(services.listing_funded_fen(listing), listing.amount_fen))
+            for listing in shown.page.object_list]
+    return render(request, "lending/marketplace.html",
+                  {"rows": rows, "filters": filters, "list": shown})
+
+
+NOTE_COLUMNS = [
+    Column("loan", gettext_lazy("Loan"), lambda v: v.note.loan_id),
+    Column("borrower", gettext_lazy("Borrower"),
+           lambda v: v.note.loan.listing.application.enterprise.name),
+    Column("note", gettext_lazy("Note"), lambda v: money_from_minor(v.note.principal_fen, "CNY")),
+    Column("expected", gettext_lazy("Expected to date"),
+           lambda v: money_from_minor(v.expected_to_date_fen, "CNY")),
+    Column("received", gettext_lazy("Received"),
+           lambda v: money_from_minor(v.received_fen, "CNY")),
+    Column("outstanding", gettext_lazy("Outstanding"),
+           lambda v: money_from_minor(v.note.outstanding_fen, "CNY")),
+    Column("status", gettext_lazy("Status"), lambda v: v.note.loan.get_status_display()),
+]
+
+
+def _currency(listing: Listing) -> str:
+    return listing.application.product.currency
+
+
+MARKET_COLUMNS = [
+    Column("borrower", gettext_lazy("Borrower"), lambda x: x.application.enterprise.name,
+           "application__enterprise__name"),
+    Column("amount", gettext_lazy("Amount"), lambda x: money_shown(x.amount_fen, _currency(x)),
+           "amount_fen", numeric=True),
+    Column("rate", gettext_lazy("Annual rate"), lambda x: x.rate_annual, "rate_annual",
+           numeric=True),
+    Column("term", gettext_lazy("Term (months)"), lambda x: x.application.term_months,
+           "application__term_months", numeric=True),
+    Column("risk", gettext_lazy("Risk"), lambda x: f"R{x.application.product.risk_level}",
+           "application__product__risk_level"),
+    Column("grade", gettext_lazy("Grade"), lambda x: x.application.credit.get("grade", "")),
+    Column("raised", gettext_lazy("Raised"), lambda x: money_shown(services.listing_funded_fen(x),
+                                                        _currency(x)), numeric=True),
+    Column("closes", gettext_lazy("Closes on"), lambda x: x.closes_on.isoformat(), "closes_on"),
+]
 
 
 def _listing_page(request: HttpRequest, listing: Listing, *, form: BidForm | None = None,
@@ -111,8 +161,11 @@ def listing_close(request: HttpRequest, listing_id: int) -> HttpResponse:
 
 
 @login_required
-def portfolio(request: HttpRequest) -> HttpResponse:
+def portfolio(request: HttpRequest) -> HttpResponseBase:
     user = user_in_role(request, Role.INVESTOR)
+    if wants_csv(request):
+        return csv_response(selectors.portfolio_of(user=user).notes, NOTE_COLUMNS,
+                            filename="portfolio")
     bids = Bid.objects.select_related("listing__application__enterprise").filter(
         investor=user, status=BidStatus.PENDING)
     return render(request, "lending/portfolio.html",

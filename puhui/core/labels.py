@@ -39,6 +39,17 @@ LEDGER_VOCABULARY: dict[str, Promise] = {
     "prepayment": _("Prepayment"),
     "prepayment_fee": _("Prepayment fee"),
     "recovery": _("Recovery"),
+    # size classes (the rulebook's)
+    "large": _("Large"),
+    "medium": _("Medium"),
+    "small": _("Small"),
+    "micro": _("Micro"),
+    # what a loan is for
+    "inventory": _("Inventory and materials"),
+    "equipment": _("Equipment"),
+    "payroll": _("Payroll"),
+    "expansion": _("Expansion"),
+    "other": _("Other"),
     # transfer kinds
     "posted": _("Posted"),
     "pending": _("Pending"),
@@ -66,3 +77,37 @@ def label_of(code: object) -> object:
     """The label of a code in the active language; the code itself when it has none."""
     text = str(code.value if isinstance(code, enum.Enum) else code)
     return labels().get(text, text)
+
+
+# Each rule a check is recorded under, as a person reads it; families ("…grades.A") by prefix.
+RULE_LABELS: dict[str, Promise] = {
+    "admittance.approved": _("The enterprise is admitted"),
+    "credit_information.report": _("The shared credit registry's report"),
+    "credit_information.report_sections": _("The report has what the credit policy reads"),
+    "borrowing_caps.legal_person.all_platforms": _("Within the cap across all platforms"),
+    "borrowing_caps.legal_person.per_platform": _("Within the cap on this platform"),
+    "borrowing_caps.natural_person.all_platforms": _("Within the cap across all platforms"),
+    "borrowing_caps.natural_person.per_platform": _("Within the cap on this platform"),
+    "size_classes.admitted": _("A size class the platform admits"),
+    "size_classes.industries": _("Size class by the industry's thresholds"),
+    "credit_policy.min_enterprise_age_months": _("The enterprise is old enough"),
+    "credit_policy.knock_out_flags": _("No standing flag of this kind"),
+    "credit_policy.knock_out_negative_records": _("No negative record of this kind"),
+    "credit_policy.knock_out_past_due": _("Nothing past due on any platform"),
+    "credit_policy.model_active": _("A credit model is active"),
+    "credit_policy.grades": _("The credit grade lends"),
+    "credit_policy.max_amount_to_annual_revenue": _("Within the credit limit"),
+    "investors.minimum_age_years": _("Old enough to lend"),
+    "suitability.levels": _("Risk profile"),
+}
+
+
+def rule_label(rule_id: str) -> object:
+    """The label of a rule id, or of the family it belongs to; the id itself otherwise."""
+    parts = rule_id.split(".")
+    for length in range(len(parts), 0, -1):
+        label = RULE_LABELS.get(".".join(parts[:length]))
+        if label is not None:
+            suffix = parts[length:]
+            return f"{label} ({label_of(suffix[0])})" if suffix else label
+    return rule_id
