@@ -88,6 +88,7 @@ def main() -> None:
                 "PUHUI_REGISTRY_URL": f"http://127.0.0.1:{REGISTRY_PORT}",
                 "PUHUI_REGISTRY_MEMBER": f"platform-{name}",
                 "PUHUI_REGISTRY_SECRET": member_secrets[name],
+                "PUHUI_PUBLIC_URL": f"http://127.0.0.1:{port}",  # the links in its e-mails
             }
             bank = subprocess.Popen([*CLI, "custodian", "serve", "--port", str(bank_port),
                                      "--db", str(VAR / custodian)], env=env, cwd=ROOT)

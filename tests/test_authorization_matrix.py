@@ -72,6 +72,7 @@ MATRIX = [
     ("POST", "/loans/applications/{application}/decision/", (O,), False),
     ("POST", "/loans/applications/{application}/publish/", (O,), False),
     ("POST", "/loans/applications/{application}/registry-refresh/", (O,), False),
+    ("POST", "/loans/applications/{application}/withdraw/", (B,), False),
     ("GET", "/loans/{loan}/", (B, I, O, R), False),
     ("POST", "/loans/{loan}/repay/", (B,), False),
     ("GET", "/marketplace/", EVERYONE, False),

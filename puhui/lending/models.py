@@ -1,11 +1,9 @@
 """Loan products, applications, listings and bids. Money is integer fen; rates are Decimals.
 
-A listing's money lives on the ledger, never in these rows: each bid is a linked pair of
-pending transfers — the investor's wallet to the listing's escrow, and one unit of the
-listing's capacity (an account holding exactly the listing amount that may not be overdrawn)
-to its sink — so the ledger itself refuses a bid that would overfund the listing, however many
-investors race for the last yuan.
-"""
+A listing's money lives on the ledger, never in these rows: each bid is a linked pair of pending
+transfers — the investor's wallet to the listing's escrow, and one unit of the listing's capacity
+(an account holding exactly the listing amount, never overdrawn) to its sink — so the ledger
+itself refuses a bid that would overfund the listing, however many race for the last yuan."""
 
 from django.conf import settings
 from django.db import models
@@ -76,21 +74,24 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     LISTED = "listed", _("Listed for investors")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the borrower")
 
 
 APPLICATION_MOVES = StatusMoves("application", {
     # evaluated on submission, and again while it waits for the shared registry
     ApplicationStatus.SUBMITTED: frozenset({
         ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REFUSED,
-        ApplicationStatus.REVIEWED}),
+        ApplicationStatus.REVIEWED, ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.WAITING: frozenset({
-        ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REFUSED}),
+        ApplicationStatus.SUBMITTED, ApplicationStatus.WAITING, ApplicationStatus.REFUSED,
+        ApplicationStatus.WITHDRAWN}),
     # the checker's decision; or refused when the registry, asked again, refuses it
-    ApplicationStatus.REVIEWED: frozenset({
-        ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.REFUSED}),
-    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.LISTED, ApplicationStatus.REFUSED}),
+    ApplicationStatus.REVIEWED: frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED,
+                                           ApplicationStatus.REFUSED, ApplicationStatus.WITHDRAWN}),
+    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.LISTED, ApplicationStatus.REFUSED,
+                                           ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.LISTED: frozenset(), ApplicationStatus.REFUSED: frozenset(),
-    ApplicationStatus.REJECTED: frozenset()})
+    ApplicationStatus.REJECTED: frozenset(), ApplicationStatus.WITHDRAWN: frozenset()})
 
 
 class LoanApplication(models.Model):
@@ -117,8 +118,7 @@ class LoanApplication(models.Model):
     review_note = models.TextField(blank=True)  # the reviewer's, shown to the approver
     decision_reasons = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # the id of the form (or API request) that made it: a second send is the same application
-    request_id = models.UUIDField(null=True, blank=True, unique=True)
+    request_id = models.UUIDField(null=True, blank=True, unique=True)  # its form's: sent once
 
     class Meta:
         constraints = [

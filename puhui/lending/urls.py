@@ -14,6 +14,8 @@ urlpatterns = [
          name="application_decision"),
     path("loans/applications/<int:application_id>/publish/", views.application_publish,
          name="application_publish"),
+    path("loans/applications/<int:application_id>/withdraw/", views.application_withdraw,
+         name="application_withdraw"),
     path("loans/applications/<int:application_id>/registry-refresh/",
          views.application_registry_refresh, name="application_registry_refresh"),
     path("loans/<int:loan_id>/", views.loan_detail, name="loan"),

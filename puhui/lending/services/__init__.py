@@ -15,6 +15,7 @@ from puhui.lending.services.applications import (
     application_mark_reviewed,
     application_registry_recheck,
     application_submit,
+    application_withdraw,
     applications_recheck_waiting,
 )
 from puhui.lending.services.bids import bid_cancel, bid_place
@@ -27,7 +28,7 @@ from puhui.lending.services.plugins import (
     outstanding_fen,
     registry_report_none,
 )
-from puhui.lending.services.products import product_create
+from puhui.lending.services.products import product_create, product_schedule
 
 __all__ = [
     "application_decide",
@@ -35,6 +36,7 @@ __all__ = [
     "application_mark_reviewed",
     "application_registry_recheck",
     "application_submit",
+    "application_withdraw",
     "applications_recheck_waiting",
     "bid_cancel",
     "bid_place",
@@ -49,6 +51,7 @@ __all__ = [
     "outstanding_fen",
     "platform_account",
     "product_create",
+    "product_schedule",
     "registry_report_none",
     "wallet_for",
 ]

@@ -247,6 +247,24 @@ def application_registry_recheck(*, application: LoanApplication,
 
 
 @transaction.atomic
+def application_withdraw(*, user: User, application: LoanApplication) -> LoanApplication:
+    """The borrower takes back an application not yet listed; headroom it reserved at the
+    shared registry is released. Withdrawing again changes nothing."""
+    application = application_locked(application)
+    if application.enterprise.representative_id != user.pk:
+        raise PuhuiError(LendingError.NOT_YOUR_ENTERPRISE)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return application
+    APPLICATION_MOVES.require(application.status, ApplicationStatus.WITHDRAWN,
+                              error=CoreError.APPLICATION_NOT_IN_STATE, action="withdrawn")
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status"])
+    exposure_event(application=application, change=ExposureChange.RELEASED)
+    audit_record(actor=user, action="loan_application.withdrawn", subject=application.subject)
+    return application
+
+
+@transaction.atomic
 def applications_recheck_waiting() -> dict[str, int]:
     """Evaluate again every application waiting for the shared registry — its report, the
     credit decision on it, the reservation; returns how many went on to review, were refused,

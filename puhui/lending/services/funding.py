@@ -3,18 +3,15 @@ the schedule made) or release every bid."""
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 
 from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
 from puhui.core.money import (
-    money_from_minor,
-    money_quantize,
     money_split,
 )
-from puhui.core.workdays import Calendar
 from puhui.custody.ports import CustodyAccount
 from puhui.ledger.models import NormalBalance
 from puhui.ledger.services import (
@@ -39,10 +36,10 @@ from puhui.lending.ports import (
     LendingAccount,
     LendingCode,
 )
-from puhui.lending.schedules import schedule_all_in_rate, schedule_build
 from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
 from puhui.lending.services.listings import listing_funded_fen
 from puhui.lending.services.plugins import exposure_event
+from puhui.lending.services.products import product_schedule
 
 
 def bids_resolve(bids: Sequence[Bid], *, post: bool) -> None:
@@ -110,19 +107,11 @@ def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int, *,
     application = listing.application
     product = application.product
     currency = product.currency
-    upfront_fee = int((Decimal(principal_fen) * product.upfront_fee_rate).quantize(
-        Decimal(1), rounding=ROUND_HALF_UP))
-    fee_per_period = money_quantize(
-        Decimal(principal_fen) * product.fee_per_period_rate / 100, currency)
-    schedule = schedule_build(
-        amount=money_from_minor(principal_fen, currency), rate_annual=listing.rate_annual,
-        months=application.term_months, method=application.method, start=value_date,
-        currency=currency, fee_per_period=fee_per_period,
-        grace_months=application.grace_months,
-        upfront_fee=money_from_minor(upfront_fee, currency),
-        calendar=Calendar(product.calendar),
-    )
-    apr, _effective = schedule_all_in_rate(schedule)
+    schedule, apr = product_schedule(
+        product=product, principal_fen=principal_fen, rate_annual=listing.rate_annual,
+        term_months=application.term_months, method=application.method,
+        grace_months=application.grace_months, start=value_date)
+    upfront_fee = schedule.upfront_fee
     borrower = wallet_for(owner=f"enterprise:{application.enterprise_id}",
                           kind=CustodyAccount.BORROWER_WALLET, currency=currency)
     loan = Loan.objects.create(

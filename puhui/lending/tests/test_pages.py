@@ -140,3 +140,44 @@ def test_default_and_recovery_through_the_operator_pages():
     assert loan.status == LoanStatus.WRITTEN_OFF
     portfolio = client_for(investor).get("/investor/portfolio/").content.decode()
     assert "1,500.00" in portfolio  # written off
+
+
+def test_the_apply_form_estimates_the_installments_before_anything_is_submitted():
+    product = product_new()  # 9 % a year, 1 % upfront fee, nothing per period
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    borrower = client_for(enterprise.representative)
+    page = post_form(borrower, "/loans/apply/", "", {
+        "enterprise": enterprise.pk, "product": product.code, "amount": "12000",
+        "term_months": "3", "method": "bullet", "purpose_category": "inventory",
+        "purpose_description": "tea", "estimate": "1"}).content.decode()
+    assert not LoanApplication.objects.exists()  # an estimate submits nothing
+    # bullet over 3 months: one installment of 12,000 + 12,000 × 9 % / 12 × 3 = 12,270.00;
+    # interest 270.00 and the upfront fee 120.00 cost 390.00 in all
+    assert "12,270.00 CNY" in page.split('data-testid="estimate-installment">')[1][:30]
+    assert "390.00 CNY" in page.split('data-testid="estimate-cost">')[1][:30]
+    apr = page.split('data-testid="estimate-apr">')[1].split(" %")[0]
+    assert Decimal(apr) > Decimal("9.00")  # the fee taken up front costs more than the rate
+
+
+def test_a_borrower_withdraws_an_application_not_yet_listed():
+    product = product_new()
+    enterprise = admitted_enterprise(revenue_wan=Decimal("90"))
+    application = application_submit(
+        user=enterprise.representative, enterprise=enterprise, product=product,
+        amount=Decimal("2000"), term_months=3, method="bullet", purpose_category="inventory",
+        purpose_description="tea")
+    borrower = client_for(enterprise.representative)
+    path = f"/loans/applications/{application.pk}/"
+    assert 'data-testid="withdraw-application"' in borrower.get(path).content.decode()
+    stranger = client_for(admitted_enterprise(revenue_wan=Decimal("90")).representative)
+    assert stranger.post(path + "withdraw/").status_code in (403, 404)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED  # nothing changed
+    for _ in range(2):  # withdrawing again changes nothing
+        assert borrower.post(path + "withdraw/").status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.WITHDRAWN
+    page = borrower.get(path).content.decode()
+    assert 'data-testid="withdraw-application"' not in page
+    operator = client_for(user_new(Role.OPERATOR))
+    assert operator.post(path + "review/", {"note": "x"}).status_code == 400  # out of play

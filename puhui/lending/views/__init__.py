@@ -14,6 +14,7 @@ from puhui.lending.views.applications import (
     application_publish,
     application_registry_refresh,
     application_review,
+    application_withdraw,
     applications,
 )
 from puhui.lending.views.loans import (
@@ -35,7 +36,8 @@ from puhui.lending.views.market import (
 
 __all__ = [
     "application_decision", "application_detail", "application_new", "application_publish",
-    "application_registry_refresh", "application_review", "applications", "bid_cancel",
+    "application_registry_refresh", "application_review", "application_withdraw", "applications",
+    "bid_cancel",
     "close_of_business", "listing_bid", "listing_close", "listing_detail", "loan_detail",
     "loan_recovery", "loan_repay", "loan_write_off", "marketplace", "overdue_book", "portfolio",
 ]

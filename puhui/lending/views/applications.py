@@ -1,5 +1,7 @@
 """A borrower's applications, and their review, decision and publication by operators."""
 
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,26 +13,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.lists import Column, csv_response, list_shown, wants_csv
-from puhui.core.money import money_shown
+from puhui.core.money import MoneyError, money_shown, money_to_minor
 from puhui.lending import selectors, services
 from puhui.lending.forms import (
     ApplicationForm,
 )
 from puhui.lending.models import (
+    APPLICATION_MOVES,
     ApplicationStatus,
     LoanApplication,
 )
 from puhui.lending.views._access import FORM_REFUSED, application_seen, user_in_role
 from puhui.parties.forms import DecisionForm, ReviewForm, error_sentence, form_error
-from puhui.parties.models import Role
+from puhui.parties.models import Role, User
 
 
 @login_required
 def application_new(request: HttpRequest) -> HttpResponse:
     user = user_in_role(request, Role.BORROWER)
     form = ApplicationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid() and "estimate" in request.POST:
+        return render(request, "lending/application_form.html",
+                      {"form": form, "estimate": _estimate(form)},
+                      status=FORM_REFUSED if form.errors else 200)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -51,6 +59,29 @@ def application_new(request: HttpRequest) -> HttpResponse:
                   status=FORM_REFUSED if form.errors else 200)
 
 
+def _estimate(form: ApplicationForm) -> dict[str, Any] | None:
+    """What the loan would cost at the product's rate, before anything is submitted (the
+    credit grade sets the final price)."""
+    data = form.cleaned_data
+    product = data["product"]
+    try:
+        schedule, apr = services.product_schedule(
+            product=product, principal_fen=money_to_minor(data["amount"], product.currency),
+            rate_annual=product.rate_annual, term_months=data["term_months"],
+            method=data["method"], grace_months=data["grace_months"] or 0,
+            start=business_date_today())
+    except PuhuiError as error:
+        form_error(form, error)
+        return None
+    except MoneyError as error:
+        form.add_error("amount", str(error))
+        return None
+    first = schedule.installments[0]
+    return {"schedule": schedule, "apr": apr, "first": first, "currency": product.currency,
+            "cost_fen": sum(i.interest + i.fee for i in schedule.installments)
+            + schedule.upfront_fee}
+
+
 def _application_page(request: HttpRequest, application: LoanApplication, *,
                       review_form: ReviewForm | None = None,
                       decision_form: DecisionForm | None = None,
@@ -62,6 +93,8 @@ def _application_page(request: HttpRequest, application: LoanApplication, *,
         "application": application, "review_form": review_form or ReviewForm(),
         "decision_form": decision_form or DecisionForm(), "refusal": refusal,
         "listing": getattr(application, "listing", None),
+        "withdrawable": [status for status in ApplicationStatus
+                         if APPLICATION_MOVES.allows(status, ApplicationStatus.WITHDRAWN)],
     }, status=FORM_REFUSED if refused else 200)
 
 
@@ -109,17 +142,36 @@ def application_decision(request: HttpRequest, application_id: int) -> HttpRespo
     return _application_page(request, application, decision_form=form)
 
 
+def _application_act(request: HttpRequest, application_id: int, role: Role,
+                      act: Callable[[User, LoanApplication], object], done: str) -> HttpResponse:
+    """A one-button operation on an application: do it, confirm it, or show why not."""
+    user = user_in_role(request, role)
+    application = application_seen(user, application_id)
+    try:
+        act(user, application)
+    except PuhuiError as error:
+        return _application_page(request, application, refusal=error_sentence(error))
+    messages.success(request, done)
+    return redirect("lending:application", application_id=application.pk)
+
+
 @login_required
 @require_POST
 def application_publish(request: HttpRequest, application_id: int) -> HttpResponse:
-    user = user_in_role(request, Role.OPERATOR)
-    application = application_seen(user, application_id)
-    try:
-        services.listing_open(application=application, operator=user)
-    except PuhuiError as error:
-        return _application_page(request, application, refusal=error_sentence(error))
-    messages.success(request, _("The listing is open to investors."))
-    return redirect("lending:application", application_id=application.pk)
+    return _application_act(
+        request, application_id, Role.OPERATOR,
+        lambda user, application: services.listing_open(application=application, operator=user),
+        _("The listing is open to investors."))
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    return _application_act(
+        request, application_id, Role.BORROWER,
+        lambda user, application: services.application_withdraw(user=user,
+                                                                application=application),
+        _("Your application is withdrawn; nothing more happens to it."))
 
 
 @login_required
