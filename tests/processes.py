@@ -17,8 +17,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
+def wait_for(url: str, process: subprocess.Popen, what: str, *, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
     while True:
         try:
             urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback only
@@ -28,6 +28,15 @@ def wait_for(url: str, process: subprocess.Popen, what: str) -> None:
         except OSError as error:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                log = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"{what} did not start: {log}") from error
+                raise RuntimeError(f"{what} did not start: {_last_words(process)}") from error
             time.sleep(0.2)
+
+
+def _last_words(process: subprocess.Popen) -> str:
+    """What a process that did not start wrote to stderr, without waiting for children that
+    still hold the pipe open (a launcher's servers) to close it."""
+    try:
+        _out, err = process.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        return "(no end to its output within 5 s)"
+    return err.decode(errors="replace") if err else ""

@@ -26,7 +26,8 @@ def federation(tmp_path_factory: pytest.TempPathFactory):
                                stderr=subprocess.PIPE)
     platform_b = f"http://127.0.0.1:{ports[1]}"
     try:
-        wait_for(f"{platform_b}/login/", process, "the federation")
+        # the launcher migrates and loads the demo on three databases first
+        wait_for(f"{platform_b}/login/", process, "the federation", seconds=180)
         wait_for(f"http://127.0.0.1:{ports[0]}/login/", process, "platform A")
         yield {"a": f"http://127.0.0.1:{ports[0]}", "b": platform_b,
                "registry": f"http://127.0.0.1:{ports[4]}"}
