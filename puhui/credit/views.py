@@ -2,10 +2,12 @@
 model (drift, expected vs realised default per grade, approval rates), and knock-out flags.
 Regulators see the same pages without the forms."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from puhui.core.errors import PuhuiError
@@ -14,6 +16,7 @@ from puhui.credit.forms import ActivateForm, FlagForm
 from puhui.credit.models import CreditFlag, CreditModel
 from puhui.credit.services import flag_record, model_activate
 from puhui.operations.credit_monitoring import credit_monitoring
+from puhui.parties.forms import error_sentence
 from puhui.parties.models import Enterprise, Role, User
 
 
@@ -22,10 +25,6 @@ def _user(request: HttpRequest, *roles: Role) -> User:
     if not isinstance(user, User) or user.role not in roles:
         raise PermissionDenied
     return user
-
-
-def _flash(request: HttpRequest, error: PuhuiError) -> None:
-    request.session["puhui_flash"] = error.error.render(request.LANGUAGE_CODE, error.facts)
 
 
 @login_required
@@ -42,7 +41,10 @@ def credit_models(request: HttpRequest) -> HttpResponse:
             try:
                 model_activate(model=model, operator=user, decides=form.cleaned_data["decides"])
             except PuhuiError as error:
-                _flash(request, error)
+                messages.error(request, error_sentence(error))
+            else:
+                messages.success(request, _("The model is active: it decides every new "
+                                            "application."))
         return redirect("credit:models")
     active = CreditModel.objects.filter(active=True).first()
     return render(request, "credit/models.html", {
@@ -50,7 +52,6 @@ def credit_models(request: HttpRequest) -> HttpResponse:
         "monitoring": credit_monitoring(active) if active else None,
         "activate_form": ActivateForm(),
         "can_act": user.role == Role.OPERATOR,
-        "flash": request.session.pop("puhui_flash", ""),
     })
 
 
@@ -65,16 +66,16 @@ def credit_flags(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             enterprise = Enterprise.objects.filter(uscc=form.cleaned_data["uscc"]).first()
             if enterprise is None:
-                form.add_error("uscc", "No enterprise has this code. / 没有企业使用该代码。")
+                form.add_error("uscc", _("No enterprise has this code."))
             else:
                 try:
                     flag_record(enterprise=enterprise, kind=form.cleaned_data["kind"],
                                 evidence=form.cleaned_data["evidence"], operator=user)
+                    messages.success(request, _("The flag is recorded with its evidence."))
                     return redirect("credit:flags")
                 except PuhuiError as error:
-                    _flash(request, error)
+                    messages.error(request, error_sentence(error))
     return render(request, "credit/flags.html", {
         "flags": CreditFlag.objects.select_related("enterprise").order_by("-recorded_at"),
         "form": form, "can_act": user.role == Role.OPERATOR,
-        "flash": request.session.pop("puhui_flash", ""),
     })

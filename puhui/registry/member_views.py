@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -41,8 +42,7 @@ def my_credit_report(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     enterprise = Enterprise.objects.filter(representative=user).first()
     context: dict[str, Any] = {"configured": bool(settings.PUHUI_REGISTRY_URL),
-                               "enterprise": enterprise, "form": DisputeForm(),
-                               "flash": request.session.pop("puhui_flash", "")}
+                               "enterprise": enterprise, "form": DisputeForm()}
     if enterprise is None or not context["configured"]:
         return render(request, "registry/my_report.html", context)
     try:
@@ -61,6 +61,6 @@ def my_credit_report(request: HttpRequest) -> HttpResponse:
     except RegistryUnavailable:
         context["unavailable"] = True
     except RegistryRefused as refused:
-        request.session["puhui_flash"] = refused.message_en
+        messages.error(request, refused.message_en)
         return redirect("member:my_credit_report")
     return render(request, "registry/my_report.html", context)
