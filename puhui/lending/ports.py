@@ -8,6 +8,7 @@ Plain frozen dataclasses: no model crosses the boundary. This module imports onl
 and other apps' ports, so any app may read it.
 """
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -26,6 +27,15 @@ class LendingAccount(StrEnum):
     LISTING_CAPACITY_USED = "listing_capacity_used"  # the sink the bids' capacity moves to
     LISTING_CAPACITY_SOURCE = "listing_capacity_source"  # where the capacity came from
     PLATFORM_FEE_INCOME = "platform_fee_income"  # the platform's fees, at the custodian
+
+
+LEDGER_NAMESPACE = uuid.UUID("5a0f2c1e-7b3d-4e8a-9c6f-1d2e3f4a5b6c")
+
+
+def ledger_transfer_id(*parts: object) -> uuid.UUID:
+    """Deterministic transfer ids from business keys: a retried step is a ledger ``exists``,
+    and a page can find the movement a step booked."""
+    return uuid.uuid5(LEDGER_NAMESPACE, ":".join(str(part) for part in parts))
 
 
 class LendingCode(StrEnum):

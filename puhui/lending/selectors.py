@@ -26,7 +26,7 @@ from puhui.lending.models import (
     LoanStatus,
     Note,
 )
-from puhui.lending.ports import LoanFacts
+from puhui.lending.ports import LendingCode, LoanFacts, ledger_transfer_id
 from puhui.lending.schedules import xirr
 from puhui.parties.models import Role, User
 
@@ -286,3 +286,17 @@ def book_concentration(*, top: int = 10) -> tuple[int, Shares, Shares]:
 def cob_last_run() -> CobRun | None:
     return CobRun.objects.filter(completed_at__isnull=False).order_by("-business_date",
                                                                        "-completed_at").first()
+
+
+def loan_disbursement(loan: Loan) -> list[tuple[str, str, int]]:
+    """How the money lent was paid out, as the ledger booked it: (code, payee, fen) for the
+    platform's upfront fee, each supplier paid directly, and the borrower's wallet."""
+    names = {str(ledger_transfer_id(f"payee-{index}:{payee['name']}", loan.pk)): payee["name"]
+             for index, payee in enumerate(loan.listing.application.planned_payees)}
+    moves = (Transfer.objects.filter(debit_account_id=loan.listing.escrow_account_id,
+                                     reference=f"loan:{loan.pk}",
+                                     code__in=[LendingCode.UPFRONT_FEE,
+                                               LendingCode.ENTRUSTED_PAYMENT,
+                                               LendingCode.DISBURSEMENT])
+             .order_by("created_at", "id"))
+    return [(move.code, names.get(str(move.id), ""), move.amount) for move in moves]

@@ -9,7 +9,8 @@ through ``ledger.services.transfers_create``. The names below are lending's serv
 modules' other functions are their own.
 """
 
-from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
+from puhui.lending.ports import ledger_transfer_id
+from puhui.lending.services.accounts import platform_account, wallet_for
 from puhui.lending.services.applications import (
     application_decide,
     application_mark_reviewed,

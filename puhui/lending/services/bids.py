@@ -30,8 +30,8 @@ from puhui.lending.models import (
     Listing,
     ListingStatus,
 )
-from puhui.lending.ports import LendingCode
-from puhui.lending.services.accounts import ledger_transfer_id, wallet_for
+from puhui.lending.ports import LendingCode, ledger_transfer_id
+from puhui.lending.services.accounts import wallet_for
 from puhui.lending.services.funding import bids_resolve, listing_close
 from puhui.lending.services.listings import listing_funded_fen
 from puhui.parties.models import InvestorProfile, ReviewStatus, Role, User

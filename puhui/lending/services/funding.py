@@ -35,8 +35,9 @@ from puhui.lending.ports import (
     ExposureChange,
     LendingAccount,
     LendingCode,
+    ledger_transfer_id,
 )
-from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
+from puhui.lending.services.accounts import platform_account, wallet_for
 from puhui.lending.services.listings import listing_funded_fen
 from puhui.lending.services.plugins import exposure_event
 from puhui.lending.services.products import product_schedule

@@ -29,8 +29,8 @@ from puhui.lending.ports import (
     CreditSummary,
     LendingAccount,
     LendingCode,
+    ledger_transfer_id,
 )
-from puhui.lending.services.accounts import ledger_transfer_id
 from puhui.lending.services.applications import (
     application_locked,
     application_registry_recheck,

@@ -26,8 +26,8 @@ from puhui.ledger.services import NewTransfer, linked_chain, transfers_create, t
 from puhui.lending.errors import LendingError
 from puhui.lending.models import LOAN_MOVES, Installment, Loan, LoanStatus, Note, Repayment
 from puhui.lending.notices import notices_repayment
-from puhui.lending.ports import ExposureChange, LendingAccount, LendingCode
-from puhui.lending.services.accounts import ledger_transfer_id, platform_account, wallet_for
+from puhui.lending.ports import ExposureChange, LendingAccount, LendingCode, ledger_transfer_id
+from puhui.lending.services.accounts import platform_account, wallet_for
 from puhui.lending.services.plugins import exposure_event
 from puhui.parties.models import User
 

@@ -181,3 +181,25 @@ def test_a_borrower_withdraws_an_application_not_yet_listed():
     assert 'data-testid="withdraw-application"' not in page
     operator = client_for(user_new(Role.OPERATOR))
     assert operator.post(path + "review/", {"note": "x"}).status_code == 400  # out of play
+
+
+def test_the_loan_page_shows_how_the_money_was_paid_out_and_the_schedule_s_totals():
+    from puhui.lending.tests.factories import listing_new
+
+    listing = listing_new(amount="10000", term_months=3, method="equal-principal",
+                          planned_payees=[{"name": "Longjing Tea Cooperative",
+                                           "amount": Decimal("6000")}])
+    bid_place(investor=investor_with_money(20_000_00), listing=listing,
+              amount=Decimal("10000"), bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    page = client_for(listing.application.enterprise.representative).get(
+        f"/loans/{listing.loan.pk}/").content.decode()
+    paid_out = page.split('data-testid="disbursement"')[1].split("</table>")[0]
+    # the 1 % upfront fee (100.00), the supplier paid directly (6,000.00), the rest (3,900.00)
+    assert "100.00 CNY" in paid_out
+    assert "Longjing Tea Cooperative" in paid_out
+    assert "6,000.00 CNY" in paid_out
+    assert "3,900.00 CNY" in paid_out
+    assert "10,000.00 CNY" in paid_out.split('class="total"')[1]
+    total = page.split('data-testid="schedule-total"')[1].split("</tr>")[0]
+    assert "10,000.00 CNY" in total  # principal over the three installments

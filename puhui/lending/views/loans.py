@@ -34,10 +34,14 @@ def _loan_page(request: HttpRequest, loan: Loan, *, form: RepaymentForm | None =
                recovery_form: RecoveryForm | None = None, refusal: str = "") -> HttpResponse:
     user = user_in_role(request)
     refused = refusal or any(f is not None and f.errors for f in (form, recovery_form))
+    installments = list(loan.installments.order_by("number"))
+    totals = {part: sum(getattr(i, f"{part}_fen") for i in installments)
+              for part in ("principal", "interest", "fee", "penalty")}
     return render(request, "lending/loan_detail.html", {
+        "totals": totals, "disbursement": selectors.loan_disbursement(loan),
         "collection": getattr(loan, "collection", None),
         "recovery_form": recovery_form or RecoveryForm(),
-        "loan": loan, "installments": loan.installments.order_by("number"),
+        "loan": loan, "installments": installments,
         "reminders": Reminder.objects.filter(installment__loan=loan, sent_at__isnull=False)
         .select_related("installment").order_by("-business_date", "-pk")[:20],
         "quote": loan_quote(loan), "form": form or RepaymentForm(),
