@@ -9,14 +9,18 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from puhui.audit.selectors import audit_events_of
 from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
+from puhui.core.lists import Column, csv_response, list_shown, wants_csv
 from puhui.parties import selectors, services
 from puhui.parties.forms import (
     TERMS_VERSION,
@@ -30,7 +34,7 @@ from puhui.parties.forms import (
     TotpForm,
     form_error,
 )
-from puhui.parties.models import Role, TotpDevice, User
+from puhui.parties.models import ReviewStatus, Role, TotpDevice, User
 
 PENDING_USER = "puhui_pending_user"
 PENDING_NEXT = "puhui_pending_next"
@@ -207,9 +211,32 @@ def investor_kyc(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: HttpRequest) -> HttpResponseBase:
+    """The operators' queue: by kind and status, sorted, paged, exported as CSV."""
     _role(request, Role.OPERATOR)
-    return render(request, "parties/review_queue.html", {"reviews": selectors.reviews_open()})
+    reviews = selectors.reviews_open()
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    if kind in ("enterprise", "investor"):
+        reviews = reviews.filter(**{f"{kind}__isnull": False})
+    if status in (ReviewStatus.SUBMITTED, ReviewStatus.REVIEWED):
+        reviews = reviews.filter(status=status)
+    shown = list_shown(request, reviews, REVIEW_COLUMNS, default_sort="submitted")
+    if wants_csv(request):
+        return csv_response(shown.rows, REVIEW_COLUMNS, filename="admittance-reviews")
+    return render(request, "parties/review_queue.html",
+                  {"list": shown, "kind": kind, "status": status})
+
+
+REVIEW_COLUMNS = [
+    Column("number", "#", lambda r: r.pk, "pk", numeric=True),
+    Column("applicant", gettext_lazy("Applicant"),
+           lambda r: r.enterprise.name if r.enterprise else r.investor.full_name),
+    Column("status", gettext_lazy("Status"), lambda r: r.get_status_display(), "status"),
+    Column("reviewer", gettext_lazy("Reviewed by"),
+           lambda r: r.reviewer.username if r.reviewer else "", "reviewer__username"),
+    Column("submitted", gettext_lazy("Submitted"),
+           lambda r: timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), "created_at"),
+]
 
 
 DOCUMENT_SUFFIXES = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}

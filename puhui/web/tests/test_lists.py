@@ -95,3 +95,19 @@ def test_the_wallet_statement_pages_and_exports_every_movement():
     assert rows[0][:3] == ["Time", "Reason", "Status"]
     assert [row[1:6] for row in rows[1:]] == [["Deposit", "Posted", "0.00", "5000.00",
                                               "5000.00"]]
+
+
+def test_the_review_queue_filters_by_kind_and_exports():
+    from puhui.parties.tests.factories import enterprise_new, investor_new
+
+    enterprise_new(name="Filter Test Tea Ltd")
+    investor_new()
+    operator = Client()
+    operator.force_login(user_new(Role.OPERATOR))
+    everyone = operator.get("/operator/reviews/").content.decode()
+    assert everyone.count('data-testid="review-') == 2
+    enterprises = operator.get("/operator/reviews/", {"kind": "enterprise"}).content.decode()
+    assert enterprises.count('data-testid="review-') == 1
+    assert "Filter Test Tea Ltd" in enterprises
+    rows = _rows(operator.get("/operator/reviews/", {"kind": "enterprise", "format": "csv"}))
+    assert [row[1] for row in rows[1:]] == ["Filter Test Tea Ltd"]
