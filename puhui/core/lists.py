@@ -8,6 +8,7 @@ and the export link."""
 import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -92,8 +93,8 @@ def _cell(value: object) -> str:
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
-    except ValueError:
+        Decimal(text)
+    except InvalidOperation:
         return False
     return True
 

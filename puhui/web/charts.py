@@ -3,7 +3,9 @@ accessible — each chart has a title and a description, the figures are also wr
 beside it (``<figure>`` with a table or a caption), and series differ by pattern and label,
 not by colour alone.
 
-Amounts come in as integers (minor units) or Decimals; only the geometry is float."""
+Amounts come in as integers (minor units) or Decimals and are never computed with here: they
+become floats only to place pixels (a bar's height, a point's y), and every figure a person
+reads is written from the exact value."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass

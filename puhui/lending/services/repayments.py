@@ -144,7 +144,8 @@ def repayment_make(*, user: User, loan: Loan, amount: Decimal, repayment_id: uui
         "principal_paid_fen", "interest_paid_fen", "fee_paid_fen", "penalty_paid_fen",
         "interest_fen", "fee_fen"])
 
-    notes = list(Note.objects.select_for_update().filter(loan=loan).order_by("pk"))
+    notes = list(Note.objects.select_for_update(of=("self",)).select_related("investor")
+                 .filter(loan=loan).order_by("pk"))  # the investors are told (notices)
     weights = [note.outstanding_fen for note in notes]
     shares = {part: money_split(paid[part], weights) if sum(weights) else [0] * len(notes)
               for part in TO_INVESTORS}

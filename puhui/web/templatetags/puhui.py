@@ -70,7 +70,7 @@ def _fact(value: object) -> object:
     if not isinstance(value, str):
         return value
     shown = label_of(value)
-    return shown if shown is not value and shown != value else gettext(value)
+    return shown if shown != value else gettext(value)
 
 
 @register.filter
