@@ -45,6 +45,14 @@ def _wait(port: int, what: str, process: subprocess.Popen) -> None:
     raise SystemExit(f"{what} did not start on port {port}")
 
 
+def _migrate_all(envs: list[dict[str, str]]) -> None:
+    """Migrate every database at once (they are independent files)."""
+    migrations = [subprocess.Popen([*CLI, "migrate", "--no-input", "-v", "0"], env=env,
+                                   cwd=ROOT) for env in envs]
+    if any([migration.wait() != 0 for migration in migrations]):  # wait for all of them
+        raise SystemExit("a database could not be migrated")
+
+
 def main() -> None:
     VAR.mkdir(exist_ok=True)
     base = {k: v for k, v in os.environ.items()
@@ -66,8 +74,15 @@ def main() -> None:
     member_secrets = {name: secrets.token_urlsafe(32) for name in PLATFORMS}
     registry_env = base | {"DATABASE_URL": f"sqlite:///{VAR / 'registry.sqlite3'}",
                            "PUHUI_ROLE": "registry"}
-    subprocess.run([*CLI, "migrate", "--no-input", "-v", "0"], env=registry_env, cwd=ROOT,
-                   check=True)
+    platform_envs = {name: base | {
+        "DATABASE_URL": f"sqlite:///{VAR / database}",
+        "PUHUI_CUSTODIAN_URL": f"http://127.0.0.1:{bank_port}",
+        "PUHUI_REGISTRY_URL": f"http://127.0.0.1:{REGISTRY_PORT}",
+        "PUHUI_REGISTRY_MEMBER": f"platform-{name}",
+        "PUHUI_REGISTRY_SECRET": member_secrets[name],
+        "PUHUI_PUBLIC_URL": f"http://127.0.0.1:{port}",  # the links in its e-mails
+    } for name, (port, bank_port, database, _custodian) in PLATFORMS.items()}
+    _migrate_all([registry_env, *platform_envs.values()])
     for name in PLATFORMS:
         subprocess.run([*CLI, "registry", "member", "add", "--code", f"platform-{name}",
                         "--name", f"Platform {name.upper()}", "--secret-env", "MEMBER_SECRET"],
@@ -81,21 +96,12 @@ def main() -> None:
         running.append(registry)
         _wait(REGISTRY_PORT, "the registry", registry)
         servers = []
-        for name, (port, bank_port, database, custodian) in PLATFORMS.items():
-            env = base | {
-                "DATABASE_URL": f"sqlite:///{VAR / database}",
-                "PUHUI_CUSTODIAN_URL": f"http://127.0.0.1:{bank_port}",
-                "PUHUI_REGISTRY_URL": f"http://127.0.0.1:{REGISTRY_PORT}",
-                "PUHUI_REGISTRY_MEMBER": f"platform-{name}",
-                "PUHUI_REGISTRY_SECRET": member_secrets[name],
-                "PUHUI_PUBLIC_URL": f"http://127.0.0.1:{port}",  # the links in its e-mails
-            }
+        for name, (port, bank_port, _database, custodian) in PLATFORMS.items():
+            env = platform_envs[name]
             bank = subprocess.Popen([*CLI, "custodian", "serve", "--port", str(bank_port),
                                      "--db", str(VAR / custodian)], env=env, cwd=ROOT)
             running.append(bank)
             _wait(bank_port, f"platform {name.upper()}'s custodian bank", bank)
-            subprocess.run([*CLI, "migrate", "--no-input", "-v", "0"], env=env, cwd=ROOT,
-                           check=True)
             # platform B's demo application waits in its operator's review queue
             waits = ["--application-waits"] if name == "b" else []
             demo = subprocess.run([*CLI, "demo", *waits], env=env, cwd=ROOT, check=True,

@@ -85,15 +85,19 @@ _TOTP_LAST_STEP: dict[tuple[str, str], int] = {}
 
 
 def _totp_code(server: str, username: str) -> str:
-    """The current code; waits for the next one if this user already spent it (no replay)."""
+    """A code this user has not spent yet (no replay).
+
+    The server accepts the adjacent step's code too (clock drift), so a second sign-in within
+    one step answers with the next step's code; only a third within the same step waits.
+    """
     key = (server, username)
     totp = pyotp.TOTP(_TOTP_SECRETS[key])
-    step = int(time.time()) // totp.interval
-    if _TOTP_LAST_STEP.get(key) == step:
+    step_now = int(time.time()) // totp.interval
+    step = max(step_now, _TOTP_LAST_STEP.get(key, -1) + 1)
+    if step > step_now + 1:
         time.sleep(totp.interval - time.time() % totp.interval + 0.5)
-        step += 1
     _TOTP_LAST_STEP[key] = step
-    return totp.now()
+    return totp.at(step * totp.interval)
 
 
 def sign_in(page, server: str, username: str, password: str) -> None:

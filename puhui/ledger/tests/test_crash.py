@@ -22,10 +22,10 @@ def puhui(env: dict, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_kill_9_mid_batch_leaves_whole_batches_and_a_verified_ledger(scratch_database_url):
-    env = os.environ | {"DATABASE_URL": scratch_database_url,
+def test_kill_9_mid_batch_leaves_whole_batches_and_a_verified_ledger(
+        scratch_databases, migrated_platform_template):
+    env = os.environ | {"DATABASE_URL": scratch_databases.make(copy_of=migrated_platform_template),
                         "DJANGO_SETTINGS_MODULE": "puhui.test_settings"}
-    assert puhui(env, "migrate", "--no-input", "-v", "0").returncode == 0
     opened = puhui(env, "shell", "-v", "0", "-c", (
         "from puhui.ledger.services import account_create as a;"
         "s = a(kind='source', owner='crash', currency='CNY');"
