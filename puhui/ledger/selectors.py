@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import MoneyError, money_from_minor, money_to_minor
@@ -35,6 +35,14 @@ def accounts_of_owner(*, owner: str) -> QuerySet[Account]:
 
 def accounts_of_owners(*, owners: list[str]) -> QuerySet[Account]:
     return Account.objects.filter(owner__in=owners).order_by("id")
+
+
+def account_credits_held(account_id: OuterRef) -> Subquery:
+    """What the account at ``account_id`` has been credited, pending and posted, as a subquery:
+    annotates rows that hold ledger account ids (a listing's escrow, say) in the same query."""
+    return Subquery(Account.objects.filter(pk=account_id)
+                    .annotate(held=F("credits_pending") + F("credits_posted"))
+                    .values("held")[:1])
 
 
 def balance_of(account: Account, debits: int, credits: int) -> int:

@@ -3,7 +3,7 @@
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -13,12 +13,14 @@ from ninja.responses import Status
 
 from puhui.core.money import money_from_minor
 from puhui.lending import selectors, services
-from puhui.lending.models import Listing
 from puhui.lending.ports import CreditSummary
 from puhui.lending.services.repayments import repayment_make
 from puhui.parties.auth import for_roles
 from puhui.parties.models import Role, User
 from puhui.parties.selectors import enterprise_for
+
+if TYPE_CHECKING:
+    from puhui.lending.selectors import RaisedListing
 
 router = Router(tags=["lending"])
 Yuan = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
@@ -141,11 +143,11 @@ def _yuan(fen: int) -> str:
     return str(money_from_minor(fen, "CNY"))
 
 
-def _listing_out(listing: Listing) -> ListingOut:
+def _listing_out(listing: "RaisedListing") -> ListingOut:
     application = listing.application
     return ListingOut(
         id=listing.pk, borrower=application.enterprise.name, amount=_yuan(listing.amount_fen),
-        funded=_yuan(services.listing_funded_fen(listing)),
+        funded=_yuan(listing.raised_fen),
         rate_annual=str(listing.rate_annual), term_months=application.term_months,
         method=application.method, purpose=application.purpose_description,
         risk_level=application.product.risk_level, closes_on=listing.closes_on,

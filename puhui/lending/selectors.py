@@ -4,15 +4,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import CoreError, PuhuiError
 from puhui.ledger.models import Transfer
+from puhui.ledger.selectors import account_credits_held
 from puhui.lending.models import (
     ApplicationStatus,
     Bid,
@@ -60,13 +61,25 @@ def applications_to_review() -> QuerySet[LoanApplication]:
             .order_by("created_at"))
 
 
+class _Raised(TypedDict):
+    raised_fen: int  # what the listing's escrow holds now, pending and posted
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    RaisedListing = WithAnnotations[Listing, _Raised]
+
+
 def listings_open(*, term_months: int | None = None, method: str | None = None,
                   max_risk: int | None = None, status: str = ListingStatus.OPEN,
                   grade: str = "", industry: str = "",
-                  min_rate: Decimal | None = None) -> QuerySet[Listing]:
-    """Listings raising money (or, by ``status``, past ones), filtered as a lender asks."""
+                  min_rate: Decimal | None = None) -> "QuerySet[RaisedListing]":
+    """Listings raising money (or, by ``status``, past ones), filtered as a lender asks; each
+    with ``raised_fen``, what its escrow holds now (read in the same query)."""
     listings = (Listing.objects.select_related("application__enterprise",
                                                "application__product")
+                .annotate(raised_fen=account_credits_held(OuterRef("escrow_account_id")))
                 .filter(status=status).order_by("closes_on", "pk"))
     if grade:
         listings = listings.filter(application__credit__grade=grade)
@@ -83,8 +96,10 @@ def listings_open(*, term_months: int | None = None, method: str | None = None,
     return listings
 
 
-def listing_get(*, listing_id: int) -> Listing:
+def listing_get(*, listing_id: int) -> "RaisedListing":
+    """One listing, with ``raised_fen`` as ``listings_open`` gives it."""
     listing = (Listing.objects.select_related("application__enterprise", "application__product")
+               .annotate(raised_fen=account_credits_held(OuterRef("escrow_account_id")))
                .filter(pk=listing_id).first())
     if listing is None:
         raise PuhuiError(CoreError.NOT_FOUND, what=f"listing {listing_id}")

@@ -24,7 +24,6 @@ from puhui.lending.selectors import (
     overdue_by_bucket,
     portfolio_of,
 )
-from puhui.lending.services import listing_funded_fen
 from puhui.parties.models import User
 from puhui.parties.selectors import reviews_open
 from puhui.rulebook.selectors import rulebook_in_force
@@ -139,7 +138,7 @@ def public_figures() -> dict[str, Any]:
     """What a visitor sees: live listings with their funding progress and the book's figures."""
     listings = list(listings_open().select_related("application__enterprise")[:6])
     total, _top, _industries = book_concentration()
-    return {"listings": [(listing, *progress_of(listing_funded_fen(listing), listing.amount_fen))
+    return {"listings": [(listing, *progress_of(listing.raised_fen, listing.amount_fen))
                          for listing in listings],
             "book_total_fen": total, "arrears_loans": overdue()["arrears_loans"],
             "custodian_name": settings.PUHUI_CUSTODIAN_NAME}

@@ -49,7 +49,7 @@ def marketplace(request: HttpRequest) -> HttpResponseBase:
     shown = list_shown(request, listings, MARKET_COLUMNS, default_sort="closes")
     if wants_csv(request):
         return csv_response(shown.rows, MARKET_COLUMNS, filename="listings")
-    rows = [(listing, *progress_of(services.listing_funded_fen(listing), listing.amount_fen))
+    rows = [(listing, *progress_of(listing.raised_fen, listing.amount_fen))
             for listing in shown.page.object_list]
     return render(request, "lending/marketplace.html",
                   {"rows": rows, "filters": filters, "list": shown})
@@ -86,8 +86,8 @@ MARKET_COLUMNS = [
     Column("risk", gettext_lazy("Risk"), lambda x: f"R{x.application.product.risk_level}",
            "application__product__risk_level"),
     Column("grade", gettext_lazy("Grade"), lambda x: x.application.credit.get("grade", "")),
-    Column("raised", gettext_lazy("Raised"), lambda x: money_shown(services.listing_funded_fen(x),
-                                                        _currency(x)), numeric=True),
+    Column("raised", gettext_lazy("Raised"), lambda x: money_shown(x.raised_fen, _currency(x)),
+           "raised_fen", numeric=True),
     Column("closes", gettext_lazy("Closes on"), lambda x: x.closes_on.isoformat(), "closes_on"),
 ]
 

@@ -2,12 +2,16 @@
 
 import csv
 import io
+import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from puhui.lending.tests.factories import listing_new, product_new
+from puhui.lending.services import bid_place
+from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 from puhui.parties.models import Role
 from puhui.parties.tests.factories import user_new
 
@@ -60,6 +64,28 @@ def test_pages_of_a_long_list(market):
     second = market.get("/marketplace/", {"page": "2"}).content.decode()
     assert second.count('data-testid="listing-') == 3
     assert len(_rows(market.get("/marketplace/", {"format": "csv"}))) == 29  # header + 28
+
+
+def test_the_marketplace_reads_what_each_listing_raised_in_the_same_query(market):
+    def queries(params: dict) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = market.get("/marketplace/", params)
+            if params.get("format") == "csv":
+                b"".join(response.streaming_content)
+        return len(captured)
+
+    few = queries({}), queries({"format": "csv"})
+    product = product_new()
+    for _ in range(10):
+        listing_new(product=product, amount="1000")
+    assert (queries({}), queries({"format": "csv"})) == few  # not one more per row
+    lent = listing_new(product=product, amount="5000")
+    bid_place(investor=investor_with_money(5_000_00), listing=lent, amount=Decimal("1200"),
+              bid_id=uuid.uuid4())
+    rows = _rows(market.get("/marketplace/", {"sort": "-raised", "format": "csv"}))
+    assert rows[1][1] == "5,000.00 CNY"
+    assert rows[1][rows[0].index("Raised")] == "1,200.00 CNY"  # the one bid, held in escrow
+    assert {row[rows[0].index("Raised")] for row in rows[2:]} == {"0.00 CNY"}
 
 
 def test_operators_list_applications_by_status_and_export_them():
