@@ -6,15 +6,21 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint bench data clean
 
-install: $(STAMP)
+PO := puhui/locale/zh_Hans/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+
+install: $(STAMP) $(MO)
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m babel.messages.frontend compile --domain django --directory puhui/locale --statistics
 	@touch $(STAMP)
+
+# The Chinese catalogue, compiled again whenever its .po changes.
+$(MO): $(PO) $(STAMP)
+	$(BIN)/python -m babel.messages.frontend compile --domain django --directory puhui/locale --statistics
 
 # A small federation on embedded SQLite under ./var, with demo data and logins: the shared
 # credit registry on :8300, platform A on :8000 and platform B on :8001, each with its

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from puhui.core.forms import OnceOnlyForm
 from puhui.core.money import money_shown
-from puhui.lending.models import RepaymentMethod
+from puhui.lending.models import LoanStatus, RepaymentMethod
 from puhui.lending.selectors import products_offered
 from puhui.parties.models import Enterprise, Industry, ReviewStatus, User
 
@@ -88,6 +88,14 @@ class MarketplaceFilter(forms.Form):
                                  choices=[("", _("Any")), *Industry.choices])
     min_rate = forms.DecimalField(label=_("Rate at least (%)"), required=False, min_value=0,
                                   max_value=36, decimal_places=2)
+
+
+class LoanBookFilter(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any")), *LoanStatus.choices])
+    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[
+        ("", _("Any")), *((g, g) for g in "ABCD")])
+    borrower = forms.CharField(label=_("Borrower"), required=False, max_length=100)
 
 
 class RecoveryForm(OnceOnlyForm):

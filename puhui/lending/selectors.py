@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, OuterRef, QuerySet, Sum
+from django.db.models import F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from puhui.core.business_day import business_date_today
@@ -130,6 +130,27 @@ def loan_for(*, user: User, loan_id: int) -> Loan:
 def notes_of(*, user: User) -> QuerySet[Note]:
     return (Note.objects.select_related("loan__listing__application__enterprise")
             .filter(investor=user).order_by("-pk"))
+
+
+def loans_book(*, status: str = "", grade: str = "", borrower: str = "") -> QuerySet[Loan]:
+    """Every loan an operator or the regulator may look through, with what each still owes
+    (``outstanding_fen``: principal not yet repaid), its worst days past due (``worst_dpd``)
+    and its next unpaid due date (``next_due``), all read in one query."""
+    unpaid = Q(installments__principal_paid_fen__lt=F("installments__principal_fen")) | Q(
+        installments__interest_paid_fen__lt=F("installments__interest_fen"))
+    loans = (Loan.objects.select_related("listing__application__enterprise",
+                                         "listing__application__product")
+             .annotate(outstanding_fen=Sum(F("installments__principal_fen")
+                                           - F("installments__principal_paid_fen")),
+                       worst_dpd=Max("installments__days_past_due"),
+                       next_due=Min("installments__due_date", filter=unpaid)))
+    if status:
+        loans = loans.filter(status=status)
+    if grade:
+        loans = loans.filter(listing__application__credit__grade=grade)
+    if borrower.strip():
+        loans = loans.filter(listing__application__enterprise__name__icontains=borrower.strip())
+    return loans
 
 
 def loans_in_arrears() -> QuerySet[Loan]:

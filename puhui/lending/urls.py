@@ -28,6 +28,7 @@ urlpatterns = [
     path("listings/<int:listing_id>/close/", views.listing_close, name="listing_close"),
     path("bids/<bid_id>/cancel/", views.bid_cancel, name="bid_cancel"),
     path("investor/portfolio/", views.portfolio, name="portfolio"),
+    path("operator/loans/", views.loans_book, name="loans_book"),
     path("operator/overdue/", views.overdue_book, name="overdue"),
     path("operator/close-of-business/", views.close_of_business, name="close_of_business"),
 ]

@@ -23,6 +23,7 @@ from puhui.lending.views.loans import (
     loan_recovery,
     loan_repay,
     loan_write_off,
+    loans_book,
     overdue_book,
 )
 from puhui.lending.views.market import (
@@ -39,5 +40,6 @@ __all__ = [
     "application_registry_refresh", "application_review", "application_withdraw", "applications",
     "bid_cancel",
     "close_of_business", "listing_bid", "listing_close", "listing_detail", "loan_detail",
-    "loan_recovery", "loan_repay", "loan_write_off", "marketplace", "overdue_book", "portfolio",
+    "loan_recovery", "loan_repay", "loan_write_off", "loans_book", "marketplace", "overdue_book",
+    "portfolio",
 ]

@@ -1,19 +1,23 @@
-"""A loan's page and its repayments (borrower); the overdue book, close of business,
-recoveries and write-offs (operators)."""
-
+"""A loan's page and its repayments (borrower); the book of loans, the overdue book, close of
+business, recoveries and write-offs (operators)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.errors import PuhuiError
+from puhui.core.lists import Column, csv_response, list_shown, wants_csv
+from puhui.core.money import money_from_minor
 from puhui.lending import selectors
 from puhui.lending.forms import (
     CobForm,
+    LoanBookFilter,
     RecoveryForm,
     RepaymentForm,
 )
@@ -48,6 +52,50 @@ def _loan_page(request: HttpRequest, loan: Loan, *, form: RepaymentForm | None =
         "is_borrower": loan.listing.application.enterprise.representative_id == user.pk,
         "currency": loan.listing.application.product.currency, "refusal": refusal,
     }, status=FORM_REFUSED if refused else 200)
+
+
+@login_required
+@require_GET
+def loans_book(request: HttpRequest) -> HttpResponseBase:
+    """Every loan, for operators and the regulator: filter, sort, page and export."""
+    user_in_role(request, Role.OPERATOR, Role.REGULATOR)
+    filters = LoanBookFilter(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    loans = selectors.loans_book(status=criteria.get("status", ""),
+                                 grade=criteria.get("grade", ""),
+                                 borrower=criteria.get("borrower", ""))
+    shown = list_shown(request, loans, LOAN_COLUMNS, default_sort="-number")
+    if wants_csv(request):
+        return csv_response(shown.rows, LOAN_COLUMNS, filename="loans")
+    return render(request, "lending/loans_book.html", {"list": shown, "filters": filters})
+
+
+LOAN_COLUMNS = [
+    Column("number", "#", lambda loan: loan.pk, "pk", numeric=True),
+    Column("borrower", gettext_lazy("Borrower"),
+           lambda loan: loan.listing.application.enterprise.name,
+           "listing__application__enterprise__name"),
+    Column("grade", gettext_lazy("Grade"),
+           lambda loan: loan.listing.application.credit.get("grade", "")),
+    Column("principal", gettext_lazy("Principal"),
+           lambda loan: money_from_minor(loan.principal_fen, "CNY"), "principal_fen",
+           numeric=True),
+    Column("outstanding", gettext_lazy("Outstanding"),
+           lambda loan: money_from_minor(loan.outstanding_fen, "CNY"), "outstanding_fen",
+           numeric=True),
+    Column("rate", gettext_lazy("Annual rate"), lambda loan: loan.rate_annual,
+           "rate_annual", numeric=True),
+    Column("term", gettext_lazy("Term (months)"),
+           lambda loan: loan.listing.application.term_months,
+           "listing__application__term_months", numeric=True),
+    Column("value_date", gettext_lazy("Value date"), lambda loan: loan.value_date.isoformat(),
+           "value_date"),
+    Column("next_due", gettext_lazy("Next due"),
+           lambda loan: loan.next_due.isoformat() if loan.next_due else "", "next_due"),
+    Column("dpd", gettext_lazy("Days past due"), lambda loan: loan.worst_dpd, "worst_dpd",
+           numeric=True),
+    Column("status", gettext_lazy("Status"), lambda loan: loan.get_status_display(), "status"),
+]
 
 
 @login_required

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from puhui.core.money import money_from_minor
 from puhui.lending.services import bid_place
+from puhui.lending.services.repayments import repayment_make
 from puhui.lending.tests.factories import investor_with_money, listing_new, product_new
 from puhui.parties.models import Role
 from puhui.parties.tests.factories import user_new
@@ -137,3 +139,45 @@ def test_the_review_queue_filters_by_kind_and_exports():
     assert "Filter Test Tea Ltd" in enterprises
     rows = _rows(operator.get("/operator/reviews/", {"kind": "enterprise", "format": "csv"}))
     assert [row[1] for row in rows[1:]] == ["Filter Test Tea Ltd"]
+
+
+def _loan_of_3000_over_3_months():
+    """3,000 CNY lent in full, equal principal: 1,000.00 of principal due each month."""
+    listing = listing_new(amount="3000", term_months=3, method="equal-principal")
+    bid_place(investor=investor_with_money(3_000_00), listing=listing, amount=Decimal("3000"),
+              bid_id=uuid.uuid4())
+    listing.refresh_from_db()
+    return listing.loan
+
+
+def test_operators_and_the_regulator_look_through_every_loan():
+    loan = _loan_of_3000_over_3_months()
+    first, second, _third = loan.installments.order_by("number")
+    repayment_make(user=loan.listing.application.enterprise.representative, loan=loan,
+                   amount=money_from_minor(first.principal_fen + first.interest_fen
+                                           + first.fee_fen, "CNY"),
+                   repayment_id=uuid.uuid4())
+    _loan_of_3000_over_3_months()  # another loan, nothing repaid
+    operator = Client()
+    operator.force_login(user_new(Role.OPERATOR))
+    page = operator.get("/operator/loans/").content.decode()
+    assert page.count('data-testid="loan-row"') == 2
+    rows = _rows(operator.get("/operator/loans/", {"sort": "number", "format": "csv"}))
+    header = rows[0]
+    repaid_once = dict(zip(header, rows[1], strict=True))
+    assert repaid_once["Principal"] == "3000.00"
+    assert repaid_once["Outstanding"] == "2000.00"  # the first 1,000.00 of principal is back
+    assert repaid_once["Next due"] == second.due_date.isoformat()
+    assert repaid_once["Days past due"] == "0"
+    assert dict(zip(header, rows[2], strict=True))["Outstanding"] == "3000.00"
+    by_outstanding = _rows(operator.get("/operator/loans/", {"sort": "-outstanding",
+                                                             "format": "csv"}))
+    assert [row[0] for row in by_outstanding[1:]] == [rows[2][0], rows[1][0]]
+    assert "No loan matches." in operator.get("/operator/loans/",
+                                              {"status": "default"}).content.decode()
+    regulator = Client()
+    regulator.force_login(user_new(Role.REGULATOR))
+    assert regulator.get("/operator/loans/").status_code == 200
+    borrower = Client()
+    borrower.force_login(loan.listing.application.enterprise.representative)
+    assert borrower.get("/operator/loans/").status_code == 403
