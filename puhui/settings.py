@@ -147,6 +147,8 @@ PUHUI_UPLOAD_TYPES = {
     "application/pdf": b"%PDF-", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff",
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The platform's name as its documents (loan contracts) give it.
+PUHUI_PLATFORM_NAME = os.environ.get("PUHUI_PLATFORM_NAME", "puhui")
 # The custodian bank that holds client money, as the public pages name it.
 PUHUI_CUSTODIAN_NAME = os.environ.get("PUHUI_CUSTODIAN_NAME", "puhui simulated custodian bank")
 # Where people reach the platform: links in e-mails point here.

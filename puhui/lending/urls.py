@@ -19,6 +19,7 @@ urlpatterns = [
     path("loans/applications/<int:application_id>/registry-refresh/",
          views.application_registry_refresh, name="application_registry_refresh"),
     path("loans/<int:loan_id>/", views.loan_detail, name="loan"),
+    path("loans/<int:loan_id>/contract/", views.loan_contract, name="loan_contract"),
     path("loans/<int:loan_id>/repay/", views.loan_repay, name="loan_repay"),
     path("loans/<int:loan_id>/recovery/", views.loan_recovery, name="loan_recovery"),
     path("loans/<int:loan_id>/write-off/", views.loan_write_off, name="loan_write_off"),

@@ -19,7 +19,7 @@ ALLOWED = {"puhui", "CNY", "XIRR", "PSI", "CSV", "API", "APR", "PDF", "PNG", "JP
            "TOTP", "SHA", "sha",
            "KYC", "KYB", "AUC", "Gini", "Brier", "LightGBM", "TreeSHAP", "SBA", "OpenAPI"}
 # not pages: signing out, switching language, the API, files, exports; a notice opened is read
-SKIP = ("/logout/", "/i18n/", "/api/", "/static/", "format=csv", "/registry/")
+SKIP = ("/logout/", "/i18n/", "/api/", "/static/", "format=csv", "/registry/", "/contract/")
 NOTICE_OPENED = re.compile(r"/notifications/\d+/")
 MAX_PAGES = 40
 

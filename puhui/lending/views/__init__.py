@@ -19,6 +19,7 @@ from puhui.lending.views.applications import (
 )
 from puhui.lending.views.loans import (
     close_of_business,
+    loan_contract,
     loan_detail,
     loan_recovery,
     loan_repay,
@@ -39,7 +40,8 @@ __all__ = [
     "application_decision", "application_detail", "application_new", "application_publish",
     "application_registry_refresh", "application_review", "application_withdraw", "applications",
     "bid_cancel",
-    "close_of_business", "listing_bid", "listing_close", "listing_detail", "loan_detail",
+    "close_of_business", "listing_bid", "listing_close", "listing_detail", "loan_contract",
+    "loan_detail",
     "loan_recovery", "loan_repay", "loan_write_off", "loans_book", "marketplace", "overdue_book",
     "portfolio",
 ]

@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
 from puhui.core.lists import Column, csv_response, list_shown, wants_csv
 from puhui.core.money import money_from_minor
 from puhui.lending import selectors
+from puhui.lending.contract import contract_number, loan_contract_pdf
 from puhui.lending.forms import (
     CobForm,
     LoanBookFilter,
@@ -102,6 +104,21 @@ LOAN_COLUMNS = [
 @require_GET
 def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
     return _loan_page(request, loan_seen(user_in_role(request), loan_id))
+
+
+@login_required
+@require_GET
+def loan_contract(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """The loan contract as a PDF, for the loan's borrower and lenders, operators and the
+    regulator (whoever may see the loan); each download audited."""
+    user = user_in_role(request)
+    loan = loan_seen(user, loan_id)
+    audit_record(actor=user, action="loan.contract_downloaded", subject=f"loan:{loan.pk}",
+                 language=get_language())
+    response = HttpResponse(loan_contract_pdf(loan), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{contract_number(loan)}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
