@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "puhui.web.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -164,7 +165,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = "Asia/Shanghai"  # the platform's; each user may choose their own (User.time_zone)
+FORMAT_MODULE_PATH = ["puhui.formats"]
 USE_I18N = True
 USE_TZ = True
 

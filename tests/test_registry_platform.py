@@ -436,7 +436,8 @@ def test_the_operator_sees_when_the_report_was_taken_and_asks_again(as_platform_
     path = f"/loans/applications/{application.pk}/"
     page = operator.get(path).content.decode()
     assert 'data-testid="registry-report-at"' in page
-    assert timezone.localtime(first_asked).strftime("%Y-%m-%d %H:%M") in page
+    asked = timezone.localtime(first_asked)  # shown in the platform's zone, as 3 Dec 2026, 23:36
+    assert f"{asked.day} {asked:%b %Y, %H:%M}</time>" in page
     assert "licence matches" in page  # the reviewer's note, for the approver
     refreshed = operator.post(path + "registry-refresh/", follow=True)
     assert "fresh as of" in refreshed.content.decode()

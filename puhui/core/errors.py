@@ -29,12 +29,14 @@ class ErrorCode(Enum):
         return self.name
 
     def render(self, language: str, facts: dict[str, Any]) -> str:
+        """The sentence in ``language``; a fact given as a lazy translation (a problem said in
+        words, ``gettext_lazy``/``format_lazy``) is put in the same language."""
         with translation.override(language):
             text = translation.gettext(self.template)
-        try:
-            return text.format(**facts)
-        except (KeyError, IndexError):
-            return text
+            try:
+                return text.format(**facts)
+            except (KeyError, IndexError):
+                return text
 
 
 class PuhuiError(Exception):

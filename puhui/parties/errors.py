@@ -28,6 +28,7 @@ class PartiesError(ErrorCode):
         "Answer every question of the risk questionnaire with one of its options: "
         "{questions}.")
     WRONG_ROLE = 403, _("Only a {role} can do this.")
+    TIME_ZONE_UNKNOWN = 400, _("Choose one of the time zones offered.")
     SAME_OPERATOR_CANNOT_APPROVE = 403, _(
         "The operator who reviewed an application cannot also approve or reject it.")
     REASONS_REQUIRED = 400, _("Give the reasons for a rejection; the applicant will see them.")

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from puhui.core.errors import PuhuiError
+from puhui.core.time_zones import TIME_ZONE_CHOICES
 from puhui.parties.models import Industry, InvestorKind, Role
 from puhui.rulebook.selectors import rulebook_in_force
 
@@ -49,6 +50,11 @@ class RegisterForm(forms.Form):
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(label=_("Show times in"), required=False,
+                                  choices=TIME_ZONE_CHOICES)
 
 
 class TotpForm(forms.Form):

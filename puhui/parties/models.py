@@ -33,6 +33,8 @@ class User(AbstractUser):
     duties = models.JSONField(default=list, blank=True)
     # The language of the pages they last chose, and so of their e-mails ("" = the default).
     language = models.CharField(max_length=10, blank=True, default="", db_default="")
+    # The zone the pages show times in (core.time_zones; "" = the platform's).
+    time_zone = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [

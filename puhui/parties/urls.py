@@ -7,6 +7,7 @@ app_name = "parties"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("login/totp/", views.totp, name="totp"),
+    path("account/", views.account, name="account"),
     path("account/security/", views.security, name="security"),
     path("borrower/enterprises/new/", views.enterprise_new, name="enterprise_new"),
     path("enterprises/<int:enterprise_id>/", views.enterprise_detail, name="enterprise"),

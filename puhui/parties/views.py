@@ -5,6 +5,7 @@ language and nothing is saved.
 """
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from puhui.audit.selectors import audit_events_of
@@ -31,6 +32,7 @@ from puhui.parties.forms import (
     LoginForm,
     RegisterForm,
     ReviewForm,
+    TimeZoneForm,
     TotpForm,
     form_error,
 )
@@ -295,6 +297,25 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         "review_form": review_form, "decision_form": decision_form,
         "events": audit_events_of(subject=review.subject),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: the time zone their pages show times in, and links to sign-in
+    security and notification choices."""
+    user = _user(request)
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_time_zone_set(user=user, time_zone=form.cleaned_data["time_zone"])
+        except PuhuiError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, gettext("Times are now shown in the zone you chose."))
+            return redirect("parties:account")
+    return render(request, "parties/account.html", {"form": form},
+                  status=400 if form.errors else 200)
 
 
 @login_required

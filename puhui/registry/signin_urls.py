@@ -1,6 +1,6 @@
-"""Sign-in on the registry's deployment: the platform's own sign-in, second factor, security
-and password-reset views under their usual names, and nothing else of the platform (no
-registration, no role homes); the home is the registry's page."""
+"""Sign-in on the registry's deployment: the platform's own sign-in, second factor, account
+(time zone), security and password-reset views under their usual names, and nothing else of the
+platform (no registration, no role homes); the home is the registry's page."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import LogoutView
@@ -17,6 +17,7 @@ web_signin = ([
 
 parties_signin = ([
     path("login/totp/", parties_views.totp, name="totp"),
+    path("account/", parties_views.account, name="account"),
     path("account/security/", parties_views.security, name="security"),
     path("password-reset/", auth_views.PasswordResetView.as_view(
         success_url=reverse_lazy("parties:password_reset_done")), name="password_reset"),

@@ -1,91 +1,16 @@
 """Every page of every role, as a phone in Chinese sees it: Chromium at 390 px wide with
 zh-hans follows each same-site link from the role's home (and a visitor's from the landing
 page) and fails on a page that answers with an error, scrolls sideways, or shows an English
-word outside the allow-list (names, codes in ``<code>``, units and acronyms); then the same
-pages at 1280 px must not scroll sideways either."""
-
-import re
-from urllib.parse import urljoin, urlparse
+word outside the allow-list; then the same pages at 1280 px must not scroll sideways either
+(tests/browser/crawling.py)."""
 
 import pytest
 
 from puhui.devtools.management.commands.demo import DEMO_USERS
 from tests.browser.conftest import sign_in
+from tests.browser.crawling import english_on, pages_in_chinese, problems_told
 
 pytestmark = pytest.mark.browser
-
-# Words a Chinese page may show: proper names of the demo data, units, acronyms, the brand.
-ALLOWED = {"puhui", "CNY", "XIRR", "PSI", "CSV", "API", "APR", "PDF", "PNG", "JPEG", "USCC",
-           "TOTP", "SHA", "sha",
-           "KYC", "KYB", "AUC", "Gini", "Brier", "LightGBM", "TreeSHAP", "SBA", "OpenAPI"}
-# not pages: signing out, switching language, the API, files, exports; a notice opened is read
-SKIP = ("/logout/", "/i18n/", "/api/", "/static/", "format=csv", "/registry/", "/contract/")
-NOTICE_OPENED = re.compile(r"/notifications/\d+/")
-MAX_PAGES = 40
-
-VISIBLE_TEXT = """() => {
-  const skip = 'code, script, style, [data-allow-english], .brand, [data-testid=who], '
-    + '[data-testid=language-form], svg, option:not(:checked)';
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const parts = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (parent && !parent.closest(skip)) parts.push(node.textContent);
-  }
-  return parts.join(' ');
-}"""
-
-
-def _english(text: str, names: set[str]) -> list[str]:
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]{2,}", text)
-    return sorted({w for w in words if w not in ALLOWED and w.lower() not in names})
-
-
-def _crawl(page, server: str, start: str, names: set[str],
-           visited: list[str]) -> dict[str, list[str]]:
-    """Pages from ``start`` by their links, breadth first; each page's problems by path, and
-    the paths visited appended to ``visited``."""
-    problems: dict[str, list[str]] = {}
-    queue, seen = [start], set()
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.pop(0)
-        path = urlparse(url).path + (f"?{urlparse(url).query}" if urlparse(url).query else "")
-        if path in seen:
-            continue
-        seen.add(path)
-        visited.append(path)
-        response = page.goto(url)
-        found = []
-        if response is None or response.status >= 400:
-            found.append(f"answered {response.status if response else 'nothing'}")
-        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
-            found.append("scrolls sideways at 390 px")
-        english = _english(page.evaluate(VISIBLE_TEXT), names)
-        if english:
-            found.append("English: " + ", ".join(english[:25]))
-        if found:
-            problems[path] = found
-        for href in page.eval_on_selector_all("a[href]:not([download])",
-                                              "links => links.map(a => a.getAttribute('href'))"):
-            target = urljoin(url, href)
-            if urlparse(target).netloc == urlparse(server).netloc and not any(
-                    skip in target for skip in SKIP) and "#" not in href \
-                    and not NOTICE_OPENED.search(target):
-                queue.append(target)
-    return problems
-
-
-def _names() -> set[str]:
-    """The demo's proper names and user names, which stay as they are in any language."""
-    from puhui.devtools.management.commands import demo
-
-    names = {username.lower() for _key, username, _password, _role in DEMO_USERS}
-    free_text = [value for record in (demo.DEMO_ENTERPRISE, demo.DEMO_INVESTOR)
-                 for value in record.values() if isinstance(value, str)]
-    for text in (*free_text, "Longjing Tea Cooperative", "A tea-rolling machine",
-                 "Tea for the spring season", "demo data", demo.DEMO_PRODUCT.get("name_en", "")):
-        names |= {word.lower() for word in re.findall(r"[A-Za-z'’-]+", text)}
-    return names | {part for name in list(names) for part in name.split("-")}
 
 
 @pytest.mark.parametrize("role", ["visitor", "borrower", "investor", "operator", "regulator"])
@@ -96,15 +21,55 @@ def test_every_page_reads_in_chinese_and_fits_the_screen(server, browser, role):
         if role != "visitor":
             _key, username, password, _role = next(u for u in DEMO_USERS if u[0] == role)
             sign_in(page, server, username, password)
-        visited: list[str] = []
-        problems = _crawl(page, server, f"{server}/", _names(), visited)
-        page.set_viewport_size({"width": 1280, "height": 844})  # the desktop: layout only
-        for path in visited:
-            page.goto(f"{server}{path}")
-            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
-                problems.setdefault(path, []).append("scrolls sideways at 1280 px")
+        visited, problems = pages_in_chinese(page, server, f"{server}/")
         assert visited, "the crawl found no page"
-        assert not problems, "\n".join(f"{path}: {'; '.join(found)}"
-                                       for path, found in sorted(problems.items()))
+        assert not problems, problems_told(problems)
+    finally:
+        context.close()
+
+
+def _refused(page, submit) -> str:
+    with page.expect_navigation():
+        submit.click()
+    errors = page.locator(".error, .errorlist")
+    assert errors.count(), "the form was not refused"
+    return " ".join(errors.all_inner_texts())
+
+
+def test_refused_forms_read_in_chinese_on_a_phone(server, browser):
+    """What the crawl cannot reach: the errors a form answers with, in Chinese, at 390 px."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    problems: dict[str, list[str]] = {}
+
+    def check(what: str) -> None:
+        english = english_on(page)
+        if english:
+            problems.setdefault(what, []).append("English: " + ", ".join(english[:25]))
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+            problems.setdefault(what, []).append("scrolls sideways at 390 px")
+
+    try:
+        _key, username, password, _role = next(u for u in DEMO_USERS if u[0] == "borrower")
+        sign_in(page, server, username, password)
+        page.goto(f"{server}/loans/apply/")  # above the product's limit
+        page.locator("select[name=enterprise]").select_option(index=1)
+        page.locator("select[name=product]").select_option("smb-working-capital")
+        page.locator("input[name=amount]").fill("99999999")
+        page.locator("input[name=term_months]").fill("7")
+        page.locator("textarea[name=purpose_description]").fill("春茶")
+        assert _refused(page, page.get_by_test_id("submit"))
+        check("apply: above the product's limits")
+        page.goto(f"{server}/borrower/enterprises/new/")  # identity numbers that do not check
+        for name, value in {"name": "西湖茶社", "uscc_code": "91330100MA2001000X",
+                            "legal_rep_name": "王芳", "legal_rep_id": "110105194912310022",
+                            "phone": "1390000", "employees": "5", "revenue_wan": "90",
+                            "total_assets_wan": "50", "registered_capital_wan": "10",
+                            "founded_on": "2020-01-01", "region": "杭州",
+                            "bank_name": "杭州银行", "bank_account": "6222"}.items():
+            page.locator(f"[name={name}]").fill(value)
+        assert _refused(page, page.locator("form.card button[type=submit]").first)
+        check("enterprise: invalid identity numbers")
+        assert not problems, problems_told(problems)
     finally:
         context.close()

@@ -10,6 +10,7 @@ import pytest
 
 from puhui.devtools.management.commands.demo import DEMO_USERS
 from tests.browser.conftest import sign_in
+from tests.browser.crawling import SKIP, pages_in_chinese, problems_told
 from tests.processes import ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.browser
@@ -62,5 +63,22 @@ def test_platform_b_sees_the_enterprise_s_financing_on_platform_a(federation, br
         page.get_by_test_id("nav-disputes").click()
         page.wait_for_load_state()
         assert page.get_by_test_id("disputes").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_registry_s_pages_read_in_chinese_and_fit_a_phone(federation, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        registry = federation["registry"]
+        _visited, problems = pages_in_chinese(page, registry, f"{registry}/")  # a visitor
+        sign_in(page, registry, "demo-registry-admin", "registry-admin-demo-2026")
+        signed_in, more = pages_in_chinese(
+            page, registry, f"{registry}/",
+            skip=tuple(part for part in SKIP if part != "/registry/"), names={"platform"})
+        assert {"/registry/members/", "/registry/disputes/", "/account/"} <= set(signed_in)
+        problems |= more
+        assert not problems, problems_told(problems)
     finally:
         context.close()

@@ -116,7 +116,8 @@ def test_a_loan_into_default_recovery_and_write_off(server_env, browser):
         listing_url = funded_loan_page(page, server, amount="10000", method="equal-principal")
         page.get_by_test_id("loan-link").click()
         loan_url = page.url
-        first_due = page.locator("[data-testid=schedule] tbody tr td").nth(1).inner_text()
+        first_due = page.locator("[data-testid=schedule] tbody tr td time").first.get_attribute(
+            "datetime")
 
         as_user(page, server, "demo-operator")  # holds the admin and risk officer duties
         page.goto(f"{server}/operator/overdue/")

@@ -4,6 +4,7 @@ Chinese sentence taking the same facts as the English one."""
 import importlib
 import string
 
+import pytest
 from django.apps import apps
 
 from puhui.core.errors import ErrorCode, PuhuiError
@@ -46,3 +47,14 @@ def test_an_error_renders_its_facts_in_both_languages():
     assert error.as_json()["message_en"] == "The minimum bid is 100.00 CNY."
     assert error.as_json()["message_zh"] == "最低出借金额为 100.00 CNY。"
     assert error.code == "BID_BELOW_MINIMUM"
+
+
+def test_a_problem_said_in_words_is_read_in_the_sentence_s_language():
+    from puhui.parties.services import uscc_validate
+
+    with pytest.raises(PuhuiError) as refused:
+        uscc_validate("91330100MA2001000X")  # one character off: the check digit fails
+    told = refused.value.as_json("en")
+    assert told["message_en"].endswith("(the check digit is wrong).")
+    assert told["message_zh"] == "91330100MA2001000X 不是有效的统一社会信用代码（校验位不正确）。"
+    assert "check digit" not in told["message_zh"]

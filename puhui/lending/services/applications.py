@@ -2,7 +2,7 @@
 shared registry when it cannot be asked, and maker-checker review."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -10,7 +10,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as _
+from django_stubs_ext import StrOrPromise
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import CoreError, PuhuiError, sent_before
@@ -80,24 +83,12 @@ def application_submit(
     if not product.active:
         raise PuhuiError(LendingError.PRODUCT_UNAVAILABLE, product=product.code)
     amount_fen = money_to_minor(amount, product.currency)
-    problems = []
-    if not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
-        problems.append(f"the amount must be {money_shown(product.amount_min_fen, 'CNY')} to "
-                        f"{money_shown(product.amount_max_fen, 'CNY')}")
-    if term_months not in product.terms_months:
-        problems.append(f"the term must be one of {product.terms_months} months")
-    if method not in product.methods:
-        problems.append(f"the method must be one of {', '.join(product.methods)}")
-    if not 0 <= grace_months <= product.grace_months_max or (
-        grace_months and (grace_months >= term_months or method == RepaymentMethod.BULLET)
-    ):
-        problems.append(f"the grace period must be 0 to {product.grace_months_max} months, "
-                        "shorter than the term, and not on a bullet loan")
-    payees_fen = sum(money_to_minor(p["amount"], product.currency) for p in planned_payees)
-    if payees_fen > amount_fen:
-        problems.append("planned payees add up to more than the amount")
+    problems = _product_misfits(product, amount_fen=amount_fen, term_months=term_months,
+                                method=method, grace_months=grace_months,
+                                planned_payees=planned_payees)
     if problems:
-        raise PuhuiError(LendingError.APPLICATION_OUTSIDE_PRODUCT, problem="; ".join(problems))
+        raise PuhuiError(LendingError.APPLICATION_OUTSIDE_PRODUCT,
+                         problem=format_lazy("; ".join(["{}"] * len(problems)), *problems))
 
     application = LoanApplication.objects.create(
         enterprise=enterprise, product=product, amount_fen=amount_fen,
@@ -334,3 +325,37 @@ def _application_decide(*, application: LoanApplication, approver: User, approve
     audit_record(actor=approver, action=f"loan_application.{application.status}",
                  subject=application.subject, reasons=reasons)
     return application
+
+
+def _product_misfits(product: LoanProduct, *, amount_fen: int, term_months: int, method: str,
+                     grace_months: int, planned_payees: Sequence[dict[str, Any]]
+                     ) -> list[StrOrPromise]:
+    """What in an application the product does not allow, each said in words."""
+    problems: list[StrOrPromise] = []
+    if not product.amount_min_fen <= amount_fen <= product.amount_max_fen:
+        problems.append(format_lazy(gettext_lazy("the amount must be {low} to {high}"),
+                                    low=money_shown(product.amount_min_fen, "CNY"),
+                                    high=money_shown(product.amount_max_fen, "CNY")))
+    if term_months not in product.terms_months:
+        problems.append(format_lazy(gettext_lazy("the term must be one of {terms} months"),
+                                    terms=", ".join(map(str, product.terms_months))))
+    if method not in product.methods:
+        problems.append(format_lazy(gettext_lazy("the repayment method must be one of: {methods}"),
+                                    methods=_labels_joined(RepaymentMethod(m).label
+                                                           for m in product.methods)))
+    if not 0 <= grace_months <= product.grace_months_max or (
+        grace_months and (grace_months >= term_months or method == RepaymentMethod.BULLET)
+    ):
+        problems.append(format_lazy(gettext_lazy(
+            "the grace period must be 0 to {months} months, shorter than the term, and not on "
+            "a bullet loan"), months=product.grace_months_max))
+    payees_fen = sum(money_to_minor(p["amount"], product.currency) for p in planned_payees)
+    if payees_fen > amount_fen:
+        problems.append(gettext_lazy("planned payees add up to more than the amount"))
+    return problems
+
+
+def _labels_joined(labels: Iterable[StrOrPromise]) -> StrOrPromise:
+    """Labels joined by commas, each in the language the sentence is finally read in."""
+    shown = list(labels)
+    return format_lazy(", ".join(["{}"] * len(shown)), *shown)

@@ -33,6 +33,7 @@ from puhui.parties.services.users import (
     token_digest,
     user_create,
     user_register,
+    user_time_zone_set,
 )
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "uscc_validate",
     "user_create",
     "user_register",
+    "user_time_zone_set",
 ]

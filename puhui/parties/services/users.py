@@ -1,4 +1,5 @@
-"""Users and their roles and duties, registration, and API tokens (stored as digests only)."""
+"""Users and their roles and duties, registration, API tokens (stored as digests only), and the
+time zone each reads times in."""
 
 import hashlib
 import secrets
@@ -9,6 +10,7 @@ from django.db import transaction
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
+from puhui.core.time_zones import time_zone_named
 from puhui.parties.errors import PartiesError
 from puhui.parties.models import (
     ApiToken,
@@ -85,3 +87,11 @@ def require_duty(user: User, duty: OperatorDuty) -> None:
     role_required(user, Role.OPERATOR)
     if not user.has_duty(duty):
         raise PuhuiError(PartiesError.MISSING_DUTY, duty=duty.label)
+
+
+def user_time_zone_set(*, user: User, time_zone: str) -> None:
+    """The zone the pages show this user's times in; "" goes back to the platform's."""
+    if time_zone and time_zone_named(time_zone) is None:
+        raise PuhuiError(PartiesError.TIME_ZONE_UNKNOWN)
+    User.objects.filter(pk=user.pk).update(time_zone=time_zone)
+    user.time_zone = time_zone

@@ -1,9 +1,15 @@
-"""Template filters: amounts shown as people read them, exactly; rates as percentages."""
+"""Template filters: amounts shown as people read them, exactly; rates as percentages; dates and
+times in the reader's language and time zone, marked up as ``<time>`` with the ISO value."""
 
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from puhui.core.labels import label_of, rule_label
@@ -11,6 +17,33 @@ from puhui.core.money import money_from_minor
 from puhui.rulebook.selectors import rulebook_in_force
 
 register = template.Library()
+
+
+@register.filter
+def day(value: date | datetime | None) -> SafeString | str:
+    """A date of business as the reader's language writes it: ``<time datetime="2026-12-03">``
+    3 Dec 2026 / 2026/12/03. A datetime is first taken to the reader's time zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(),
+                       date_format(value, "SHORT_DATE_FORMAT"))
+
+
+@register.filter
+def moment(value: datetime | None) -> SafeString | str:
+    """A moment in the reader's time zone and language: 3 Dec 2026, 14:05 / 2026/12/03 14:05."""
+    if value is None or value == "":
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(timespec="seconds"),
+                       date_format(local, "SHORT_DATETIME_FORMAT"))
+
+
+@register.simple_tag
+def now_shown() -> SafeString | str:
+    return moment(timezone.now())
 
 
 @register.filter
