@@ -19,6 +19,7 @@ CLI = [sys.executable, "-m", "puhui.cli"]
 class RegistryProcess:
     url: str
     secrets: dict[str, str]  # member code → signing secret
+    env: dict[str, str]  # to run the registry's own commands on its database
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def registry(registry_template: RegistryTemplate,
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/", process, "the registry")
-        yield RegistryProcess(base, registry_template.secrets)
+        yield RegistryProcess(base, registry_template.secrets, env)
     finally:
         process.terminate()
         process.wait(timeout=10)

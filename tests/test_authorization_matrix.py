@@ -108,6 +108,7 @@ MATRIX = [
     ("POST", "/api/v1/registry/disputes/{dispute}/answer", (), False),
     ("POST", "/api/v1/registry/subject/report", (), False),
     ("POST", "/api/v1/registry/subject/disputes", (), False),
+    ("POST", "/api/v1/registry/subject/disputes/status", (), False),
     ("GET", "/borrower/credit-report/", (B,), False),
     ("POST", "/borrower/credit-report/", (B,), False),
     ("GET", "/registry/", EVERYONE, True),

@@ -2,6 +2,8 @@
 report and a reservation before approval, another platform's loan caught across platforms,
 and a registry that cannot be reached never passing an application."""
 
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -10,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor
 from puhui.credit.models import CreditDecision
@@ -34,12 +37,15 @@ from puhui.lending.tests.factories import (
     operators,
     product_new,
 )
+from puhui.notifications.models import Notice
+from puhui.operations.close_of_business import close_of_business_run
 from puhui.operations.registry_exchange import loans_report_monthly
 from puhui.parties.models import Role
 from puhui.parties.tests.factories import user_new
 from puhui.registry.client import RegistryClient, outbox_send
-from puhui.registry.models import OutboxMessage
-from tests.processes import free_port
+from puhui.registry.following import DisputesFollowed, disputes_follow_up
+from puhui.registry.models import FollowedDispute, OutboxMessage
+from tests.processes import ROOT, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -322,6 +328,55 @@ def test_the_borrower_sees_their_report_who_looked_and_disputes_a_record(as_plat
     report = _report_for_platform_b(as_platform_a, enterprise.uscc, "b-3")
     assert report["financings"][0]["disputed"] is True
     assert report["disputes_open"] == 1
+
+
+def _dispute_filed(registry, enterprise) -> tuple[Client, FollowedDispute]:
+    """The borrower disputes platform B's trade line from their credit report on platform A."""
+    _loan_on_platform_b(registry, enterprise.uscc, "800000")
+    borrower = Client()
+    borrower.force_login(enterprise.representative)
+    page = borrower.get("/borrower/credit-report/").content.decode()
+    line_id = next(part for part in page.split('value="line:')[1:]).split('"')[0]
+    borrower.post("/borrower/credit-report/", {"record": f"line:{line_id}",
+                                               "statement": "this loan was repaid in May"})
+    [followed] = FollowedDispute.objects.all()
+    return borrower, followed
+
+
+def test_the_borrower_is_told_once_when_the_lender_answers_a_dispute(as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    borrower, followed = _dispute_filed(as_platform_a, enterprise)
+    assert disputes_follow_up() == DisputesFollowed(0, 0)  # nobody has answered yet
+    # only the member opened through learns how a dispute stands
+    assert _platform_b(as_platform_a).call("POST", "/subject/disputes/status", {
+        "ids": [followed.dispute_id]}) == {"disputes": []}
+    _platform_b(as_platform_a).call("POST", f"/disputes/{followed.dispute_id}/answer", {
+        "upheld": False, "answer": "our mistake: repaid on 12 May"})
+    outcome = close_of_business_run(business_date=business_date_today())
+    [step] = [s for s in outcome.steps if s.name == "registry.disputes_followed"]
+    assert step.result == DisputesFollowed(1, 0)
+    notice = Notice.objects.get(user=enterprise.representative, kind__startswith="registry.d")
+    assert notice.kind == "registry.dispute_withdrawn"
+    inbox = borrower.get("/notifications/").content.decode()
+    assert "our mistake: repaid on 12 May" in inbox
+    assert "The record is withdrawn from your credit report." in inbox
+    assert disputes_follow_up() == DisputesFollowed(0, 0)  # told once
+    assert Notice.objects.filter(user=enterprise.representative,
+                                 kind__startswith="registry.d").count() == 1
+
+
+def test_the_borrower_is_told_when_a_dispute_goes_unanswered_past_its_deadline(as_platform_a):
+    enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    _borrower, followed = _dispute_filed(as_platform_a, enterprise)
+    late = followed.answer_due_on + timedelta(days=1)
+    subprocess.run([sys.executable, "-m", "puhui.cli", "registry", "disputes", "escalate",
+                    "--date", late.isoformat()], env=as_platform_a.env, cwd=ROOT, check=True,
+                   capture_output=True)
+    assert disputes_follow_up() == DisputesFollowed(0, 1)
+    assert disputes_follow_up() == DisputesFollowed(0, 0)  # told once
+    escalated = Notice.objects.get(user=enterprise.representative, kind__startswith="registry.d")
+    assert escalated.kind == "registry.dispute_escalated"
+    assert escalated.facts["due"] == followed.answer_due_on.isoformat()
 
 
 def test_without_a_registry_the_page_says_so():

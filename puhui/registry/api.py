@@ -20,7 +20,7 @@ from ninja.responses import Status
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_to_minor
 from puhui.core.signing import signature_matches, timestamp_stale
-from puhui.registry import services
+from puhui.registry import selectors, services
 from puhui.registry.errors import RegistryError
 from puhui.registry.models import Member, RequestNonce
 from puhui.registry.ports import RegistryReport, SubjectReport
@@ -129,6 +129,10 @@ class SubjectDisputeIn(SubjectRequestIn):
     negative_record_id: int | None = None
 
 
+class DisputesFollowedIn(Schema):
+    ids: list[int] = Field(max_length=500)
+
+
 class DisputeAnswerIn(Schema):
     upheld: bool
     answer: str = Field(min_length=1, max_length=2000)
@@ -231,3 +235,11 @@ def subject_dispute(request: HttpRequest, payload: SubjectDisputeIn
         statement=payload.statement, trade_line_id=payload.trade_line_id,
         negative_record_id=payload.negative_record_id)
     return Status(201, {"id": dispute.pk, "answer_due_on": dispute.answer_due_on.isoformat()})
+
+
+@router.post("/subject/disputes/status", response=dict[str, Any],
+             summary="How the disputes opened through this member stand")
+def subject_disputes_status(request: HttpRequest, payload: DisputesFollowedIn
+                            ) -> dict[str, Any]:
+    return {"disputes": selectors.disputes_opened_through(member=_member(request),
+                                                         ids=payload.ids)}

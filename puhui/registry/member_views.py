@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from puhui.core.business_day import business_date_today
 from puhui.parties.models import Enterprise, Role, User
 from puhui.registry.client import RegistryRefused, RegistryUnavailable, registry_client
+from puhui.registry.following import dispute_follow
 
 
 class DisputeForm(forms.Form):
@@ -53,8 +54,11 @@ def my_credit_report(request: HttpRequest) -> HttpResponse:
                 kind, _sep, number = form.cleaned_data["record"].partition(":")
                 target = ({"trade_line_id": int(number)} if kind == "line" and number.isdigit()
                           else {"negative_record_id": int(number)} if number.isdigit() else {})
-                registry_client().call("POST", "/subject/disputes", subject | target | {
+                opened = registry_client().call("POST", "/subject/disputes", subject | target | {
                     "statement": form.cleaned_data["statement"]})
+                dispute_follow(user=user, subject_id=enterprise.uscc, opened=opened)
+                messages.success(request, _("Your dispute is sent to the registry; you will be "
+                                            "told when the lender answers."))
                 return redirect("member:my_credit_report")
             context["form"] = form
         context["report"] = registry_client().call("POST", "/subject/report", subject)

@@ -19,6 +19,7 @@ is a separate deployment, ``puhui serve --role registry``), never in a platform'
 - ``RequestNonce``: nonces already used, so a replayed request is refused.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -234,6 +235,9 @@ class Dispute(models.Model):
     answer = models.TextField(blank=True)
     upheld = models.BooleanField(null=True)  # the member's answer: the record stands or not
     escalated_on = models.DateField(null=True, blank=True)
+    # the member the subject signed in to when disputing: it may follow the dispute's outcome
+    opened_through = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
 
     class Meta:
         constraints = [models.CheckConstraint(
@@ -274,3 +278,20 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
+
+
+class FollowedDispute(models.Model):
+    """On a platform: a dispute its borrower opened at the registry through it, followed by the
+    registry exchange until the member answers, so the borrower is told the outcome."""
+
+    dispute_id = models.BigIntegerField(unique=True)  # the registry's id
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    subject_id = models.CharField(max_length=18)  # the enterprise's USCC
+    opened_at = models.DateTimeField(auto_now_add=True)
+    answer_due_on = models.DateField()
+    escalation_told = models.BooleanField(default=False)
+    answer_told_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"followed dispute {self.dispute_id}"

@@ -1,8 +1,10 @@
 """Reads of the shared registry: the report a member sees (only the sections the rulebook
-allows for the purpose of the inquiry) and a subject's exposure across members."""
+allows for the purpose of the inquiry), a subject's exposure across members, and the disputes
+a member follows for its subjects."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -20,7 +22,7 @@ from puhui.registry.models import (
     TradeLine,
     TradeLineStatus,
 )
-from puhui.registry.ports import RegistryReport
+from puhui.registry.ports import DisputeShown, RegistryReport
 from puhui.rulebook.schema import Rulebook
 from puhui.rulebook.selectors import rulebook_section
 
@@ -111,3 +113,19 @@ def exposure_fen(subject: Subject) -> int:
     held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD).aggregate(
         total=Sum("amount_fen"))["total"] or 0
     return int(lines) + int(held)
+
+
+def dispute_shown(dispute: Dispute) -> dict[str, Any]:
+    """A dispute as its subject (and the member they disputed through) may see it."""
+    return DisputeShown.model_validate({
+        "id": dispute.pk, "opened_on": dispute.opened_on, "statement": dispute.statement,
+        "answer_due_on": dispute.answer_due_on, "answered_on": dispute.answered_on,
+        "answer": dispute.answer, "upheld": dispute.upheld,
+        "escalated_on": dispute.escalated_on}).model_dump(mode="json")
+
+
+def disputes_opened_through(*, member: Member, ids: list[int]) -> list[dict[str, Any]]:
+    """Of these disputes, those opened through ``member``, as their subject sees them: a
+    member follows the outcome of what its users disputed, and nothing else."""
+    return [dispute_shown(d) for d in Dispute.objects.filter(pk__in=ids, opened_through=member)
+            .order_by("pk")]

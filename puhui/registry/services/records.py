@@ -47,7 +47,8 @@ def negative_record_report(*, member: Member, subject_kind: str, subject_id: str
 
 @transaction.atomic
 def dispute_open(*, subject: Subject, statement: str, negative_record: NegativeRecord | None = None,
-                 trade_line: TradeLine | None = None, today: date | None = None) -> Dispute:
+                 trade_line: TradeLine | None = None, today: date | None = None,
+                 opened_through: Member | None = None) -> Dispute:
     today = today or business_date_today()
     target = negative_record or trade_line
     if target is None or target.subject_id != subject.pk:
@@ -58,7 +59,8 @@ def dispute_open(*, subject: Subject, statement: str, negative_record: NegativeR
     return Dispute.objects.create(subject=subject, member_id=target.member_id,
                                   negative_record=negative_record, trade_line=trade_line,
                                   statement=statement, opened_on=today,
-                                  answer_due_on=today + timedelta(days=days))
+                                  answer_due_on=today + timedelta(days=days),
+                                  opened_through=opened_through)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from puhui.registry.models import (
     TradeLine,
 )
 from puhui.registry.ports import RegistryReport, SubjectReport
-from puhui.registry.selectors import report_build
+from puhui.registry.selectors import dispute_shown, report_build
 from puhui.registry.services.members import consent_valid, subject_find
 from puhui.registry.services.records import dispute_open
 from puhui.rulebook.selectors import rulebook_in_force
@@ -55,11 +55,7 @@ def subject_request(*, member: Member, subject_kind: str, subject_id: str, conse
          "at": inquiry.at.isoformat(timespec="seconds"),
          "seen_by_lenders": inquiry.allowed and inquiry.purpose in HARD_INQUIRY_PURPOSES}
         for inquiry in subject.inquiries.select_related("member").order_by("-at")[:100]]
-    disputes = [
-        {"id": d.pk, "opened_on": d.opened_on, "statement": d.statement,
-         "answer_due_on": d.answer_due_on, "answered_on": d.answered_on, "answer": d.answer,
-         "upheld": d.upheld, "escalated_on": d.escalated_on}
-        for d in subject.disputes.order_by("-opened_on", "-pk")]
+    disputes = [dispute_shown(d) for d in subject.disputes.order_by("-opened_on", "-pk")]
     return SubjectReport.model_validate(report.model_dump() | {"who_looked": who_looked,
                                                                 "disputes": disputes})
 
@@ -75,7 +71,7 @@ def subject_dispute(*, member: Member, subject_kind: str, subject_id: str, conse
     if consent is None or subject is None:
         raise PuhuiError(RegistryError.CONSENT_REQUIRED)
     return dispute_open(
-        subject=subject, statement=statement,
+        subject=subject, statement=statement, opened_through=member,
         trade_line=TradeLine.objects.filter(pk=trade_line_id).first()
         if trade_line_id else None,
         negative_record=NegativeRecord.objects.filter(pk=negative_record_id).first()
