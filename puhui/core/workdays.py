@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 import chinese_calendar
+from django.utils.translation import gettext
 
 
 class Calendar(StrEnum):
@@ -24,6 +25,15 @@ def calendar_years_covered() -> tuple[int, int]:
         day.year for day in chinese_calendar.workdays
     ]
     return min(years), max(years)
+
+
+def calendar_fallback_said(year: int) -> str:
+    """What the fallback means for ``year``, in the reader's language (a listing whose window
+    reaches a year the calendar lacks shows it)."""
+    first, last = calendar_years_covered()
+    return gettext("the Chinese holiday calendar covers {first}–{last}; {year} uses weekends "
+                   "only, so a public holiday may be treated as a working day").format(
+        first=first, last=last, year=year)
 
 
 def is_working_day(day: date, calendar: Calendar = Calendar.CHINA) -> bool:

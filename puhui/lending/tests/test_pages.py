@@ -203,3 +203,24 @@ def test_the_loan_page_shows_how_the_money_was_paid_out_and_the_schedule_s_total
     assert "10,000.00 CNY" in paid_out.split('class="total"')[1]
     total = page.split('data-testid="schedule-total"')[1].split("</tr>")[0]
     assert "10,000.00 CNY" in total  # principal over the three installments
+
+
+def test_a_window_past_the_holiday_calendar_says_so_in_the_reader_s_language():
+    from datetime import date
+
+    from puhui.core.workdays import calendar_years_covered
+    from puhui.lending.tests.factories import listing_new
+
+    _first, last = calendar_years_covered()
+    listing = listing_new(amount="1000")
+    Listing.objects.filter(pk=listing.pk).update(closes_on=date(last + 1, 1, 15),
+                                                 calendar_warning="recorded at opening")
+    investor = Client(headers={"accept-language": "zh-hans"})
+    investor.force_login(user_new(Role.INVESTOR))
+    page = investor.get(f"/listings/{listing.pk}/").content.decode()
+    assert f"{last + 1} 年仅按周末计算" in page
+    assert "weekends" not in page
+    plain = listing_new(amount="1000")  # a window the calendar covers says nothing
+    Listing.objects.filter(pk=plain.pk).update(closes_on=date(last, 6, 15), calendar_warning="")
+    assert 'data-testid="calendar-note"' not in investor.get(
+        f"/listings/{plain.pk}/").content.decode()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from puhui.core.errors import PuhuiError
 from puhui.core.lists import Column, csv_response, list_shown, progress_of, wants_csv
 from puhui.core.money import money_from_minor, money_shown
+from puhui.core.workdays import calendar_fallback_said
 from puhui.lending import selectors, services
 from puhui.lending.forms import (
     BidForm,
@@ -97,6 +98,8 @@ def _listing_page(request: HttpRequest, listing: Listing, *, form: BidForm | Non
     user = user_in_role(request)
     funded = services.listing_funded_fen(listing)
     context: dict[str, Any] = {
+        "calendar_note": calendar_fallback_said(listing.closes_on.year)
+        if listing.calendar_warning else "",
         "listing": listing, "application": listing.application,
         "product": listing.application.product, "funded": funded,
         "remaining": listing.amount_fen - funded,
