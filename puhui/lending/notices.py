@@ -1,6 +1,7 @@
 """What lending tells borrowers and investors (``puhui.notifications``): the kinds, and the
 notices each change sends, in its transaction."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -113,18 +114,19 @@ def notices_reminder(installment: Installment, *, kind: str, business_date: date
 
 def notices_defaults(loan_ids: Iterable[int], *, days: int) -> int:
     """The borrower and the investors of each loan that went into default; in chunks, as close
-    of business can turn many at once."""
+    of business can turn many at once (ids only: a day may default a third of the book)."""
     ids, sent = list(loan_ids), 0
-    for start in range(0, len(ids), 2000):
-        loans = (Loan.objects.filter(pk__in=ids[start:start + 2000], status=LoanStatus.DEFAULT)
-                 .select_related("listing__application__enterprise__representative")
-                 .prefetch_related("notes__investor"))
-        addressed = []
-        for loan in loans:
-            people = [loan.listing.application.enterprise.representative,
-                      *(note.investor for note in loan.notes.all())]
-            addressed += [Addressed(person, {"loan": loan.pk, "days": days},
-                                    key=f"loan:{loan.pk}:default", link=_loan_link(loan.pk))
-                          for person in people]
-        sent += notices_send("lending.loan_default", addressed)
+    for start in range(0, len(ids), 5000):
+        borrowers = dict(Loan.objects.filter(pk__in=ids[start:start + 5000],
+                                             status=LoanStatus.DEFAULT)
+                         .values_list("pk", "listing__application__enterprise__representative"))
+        investors: dict[int, list[int]] = defaultdict(list)
+        for loan_id, investor_id in Note.objects.filter(loan_id__in=list(borrowers)).values_list(
+                "loan_id", "investor_id"):
+            investors[loan_id].append(investor_id)
+        sent += notices_send("lending.loan_default", [
+            Addressed(person, {"loan": loan_id, "days": days}, key=f"loan:{loan_id}:default",
+                      link=_loan_link(loan_id))
+            for loan_id, borrower in borrowers.items()
+            for person in (borrower, *investors[loan_id])])
     return sent

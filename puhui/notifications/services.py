@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,13 +19,18 @@ from puhui.notifications.models import Notice, NoticePreference
 
 @dataclass(frozen=True)
 class Addressed:
-    """One notice to one user: the facts its kind's title and body are filled with, the event
-    it tells of (``key``: one notice per user and key), and the page it is about."""
+    """One notice to one user (the user or their id): the facts its kind's title and body are
+    filled with, the event it tells of (``key``: one notice per user and key), and the page it
+    is about."""
 
     user: Any
     facts: dict[str, Any]
     key: str
     link: str = ""
+
+    @property
+    def user_id(self) -> int:
+        return self.user if isinstance(self.user, int) else self.user.pk
 
 
 def notices_send(kind: str, notices: Iterable[Addressed]) -> int:
@@ -34,17 +40,21 @@ def notices_send(kind: str, notices: Iterable[Addressed]) -> int:
     many were written or had been."""
     known = notice_kind(kind)
     addressed = list(notices)
-    chosen = {p.user_id: p for p in NoticePreference.objects.filter(
-        kind=kind, user_id__in={item.user.pk for item in addressed})}
+    user_ids = {item.user_id for item in addressed}
+    chosen = {p.user_id: p for p in NoticePreference.objects.filter(kind=kind,
+                                                                    user_id__in=user_ids)}
+    has_email = set(get_user_model().objects.filter(pk__in=user_ids).exclude(email="")
+                    .values_list("pk", flat=True))
     rows = []
     for item in addressed:
-        preference = chosen.get(item.user.pk)
+        preference = chosen.get(item.user_id)
         in_inbox = preference.in_inbox if preference else True
         email = ((preference.email if preference else known.email)
-                 and bool(getattr(item.user, "email", "")))
+                 and item.user_id in has_email)
         if in_inbox or email:
-            rows.append(Notice(user=item.user, kind=kind, facts=item.facts, link=item.link,
-                               key=item.key, in_inbox=in_inbox, email_due=email))
+            rows.append(Notice(user_id=item.user_id, kind=kind, facts=item.facts,
+                               link=item.link, key=item.key, in_inbox=in_inbox,
+                               email_due=email))
     Notice.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     if any(row.email_due for row in rows):
         transaction.on_commit(notices_mail_due)
