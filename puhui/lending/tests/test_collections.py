@@ -94,3 +94,19 @@ def test_only_risk_officers_recover_or_write_off(defaulted):
     with pytest.raises(PuhuiError) as caught:
         loan_write_off(operator=reviewer, loan=defaulted)
     assert caught.value.code == "MISSING_DUTY"
+
+
+def test_the_borrower_and_each_lender_are_told_once_that_the_loan_is_in_default(defaulted):
+    from puhui.notifications.models import Notice
+
+    assert defaulted.status == LoanStatus.DEFAULT
+    told = Notice.objects.filter(kind="lending.loan_default")
+    people = {defaulted.listing.application.enterprise.representative_id,
+              *Note.objects.filter(loan=defaulted).values_list("investor_id", flat=True)}
+    assert len(people) == 3
+    assert {notice.user_id for notice in told} == people
+    assert {notice.key for notice in told} == {f"loan:{defaulted.pk}:default"}
+    assert told.first().facts == {"loan": defaulted.pk, "days": 90}  # cn-2016's threshold
+    first = defaulted.installments.order_by("number").first()
+    cob_run_for_date(business_date=first.due_date + timedelta(days=92))  # still in default
+    assert told.count() == 3
