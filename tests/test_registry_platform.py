@@ -339,7 +339,7 @@ def _dispute_filed(registry, enterprise) -> tuple[Client, FollowedDispute]:
     line_id = next(part for part in page.split('value="line:')[1:]).split('"')[0]
     borrower.post("/borrower/credit-report/", {"record": f"line:{line_id}",
                                                "statement": "this loan was repaid in May"})
-    [followed] = FollowedDispute.objects.all()
+    followed = FollowedDispute.objects.latest("pk")
     return borrower, followed
 
 
@@ -365,8 +365,16 @@ def test_the_borrower_is_told_once_when_the_lender_answers_a_dispute(as_platform
                                  kind__startswith="registry.d").count() == 1
 
 
-def test_the_borrower_is_told_when_a_dispute_goes_unanswered_past_its_deadline(as_platform_a):
+def test_the_borrower_is_told_when_a_dispute_goes_unanswered_past_its_deadline(
+        as_platform_a, monkeypatch):
+    from puhui.registry import following
+
+    monkeypatch.setattr(following, "FOLLOWED_AT_ONCE", 1)  # one dispute per request
     enterprise = admitted_enterprise(revenue_wan=Decimal("2000"))
+    # asked first, and unknown to the registry as opened through platform A: answered nothing
+    FollowedDispute.objects.create(dispute_id=999_999, user=enterprise.representative,
+                                   subject_id=enterprise.uscc,
+                                   answer_due_on=business_date_today())
     _borrower, followed = _dispute_filed(as_platform_a, enterprise)
     late = followed.answer_due_on + timedelta(days=1)
     subprocess.run([sys.executable, "-m", "puhui.cli", "registry", "disputes", "escalate",

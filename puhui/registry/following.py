@@ -44,35 +44,43 @@ class DisputesFollowed:
 
 
 def disputes_follow_up() -> DisputesFollowed:
-    """Ask the registry how the disputes not yet answered stand; tell each borrower of an
-    answer (once) and of an escalation (once), each in the transaction that records it."""
-    waiting = {row.dispute_id: row for row in FollowedDispute.objects.filter(
-        answer_told_at__isnull=True).select_related("user").order_by("pk")[:FOLLOWED_AT_ONCE]}
-    if not waiting or not settings.PUHUI_REGISTRY_URL:
+    """Ask the registry how the disputes not yet answered stand, a request per
+    ``FOLLOWED_AT_ONCE``; tell each borrower of an answer (once) and of an escalation (once),
+    each in the transaction that records it."""
+    if not settings.PUHUI_REGISTRY_URL:
         return DisputesFollowed(0, 0)
-    try:
-        answer = registry_client().call("POST", "/subject/disputes/status",
-                                        {"ids": list(waiting)})
-    except (RegistryUnavailable, RegistryRefused) as error:
-        return DisputesFollowed(0, 0, problem=_("The registry could not be asked about "
-                                                "disputes: {error}").format(error=error))
-    answered = escalated = 0
-    for shown in (DisputeShown.model_validate(d) for d in answer["disputes"]):
-        row = waiting.get(shown.id)
-        if row is None:
-            continue
-        with transaction.atomic():
-            if shown.answered_on is not None:
-                notice_dispute_answered(row.user, shown)
-                row.answer_told_at = timezone.now()
-                row.save(update_fields=["answer_told_at"])
-                answered += 1
-            elif shown.escalated_on is not None and not row.escalation_told:
-                notice_dispute_escalated(row.user, shown)
-                row.escalation_told = True
-                row.save(update_fields=["escalation_told"])
-                escalated += 1
+    answered = escalated = after = 0
+    while waiting := {row.dispute_id: row for row in FollowedDispute.objects.filter(
+            answer_told_at__isnull=True, pk__gt=after).select_related("user")
+            .order_by("pk")[:FOLLOWED_AT_ONCE]}:
+        after = max(row.pk for row in waiting.values())
+        try:
+            answer = registry_client().call("POST", "/subject/disputes/status",
+                                            {"ids": list(waiting)})
+        except (RegistryUnavailable, RegistryRefused) as error:
+            return DisputesFollowed(answered, escalated, problem=_(
+                "The registry could not be asked about disputes: {error}").format(error=error))
+        for shown in (DisputeShown.model_validate(d) for d in answer["disputes"]):
+            told = _tell(waiting[shown.id], shown) if shown.id in waiting else None
+            answered += told == "answered"
+            escalated += told == "escalated"
     return DisputesFollowed(answered, escalated)
+
+
+@transaction.atomic
+def _tell(row: FollowedDispute, shown: DisputeShown) -> str | None:
+    """Tell the borrower what is new about one dispute, and record that they were told."""
+    if shown.answered_on is not None:
+        notice_dispute_answered(row.user, shown)
+        row.answer_told_at = timezone.now()
+        row.save(update_fields=["answer_told_at"])
+        return "answered"
+    if shown.escalated_on is not None and not row.escalation_told:
+        notice_dispute_escalated(row.user, shown)
+        row.escalation_told = True
+        row.save(update_fields=["escalation_told"])
+        return "escalated"
+    return None
 
 
 def disputes_follow_up_step(business_date: date, partition: Partition) -> DisputesFollowed:
