@@ -81,6 +81,7 @@ def main() -> None:
         "PUHUI_REGISTRY_MEMBER": f"platform-{name}",
         "PUHUI_REGISTRY_SECRET": member_secrets[name],
         "PUHUI_PUBLIC_URL": f"http://127.0.0.1:{port}",  # the links in its e-mails
+        "PUHUI_PLATFORM_NAME": f"puhui platform {name.upper()}",  # in its loan contracts
     } for name, (port, bank_port, database, _custodian) in PLATFORMS.items()}
     _migrate_all([registry_env, *platform_envs.values()])
     for name in PLATFORMS:
