@@ -63,6 +63,11 @@ def money_shown(amount_minor: int, currency: str) -> str:
     return f"{money_from_minor(amount_minor, currency):,} {currency}"
 
 
+def percent_shown(rate: Decimal) -> str:
+    """A rate as a person reads it: Decimal("0.0435") → '4.35 %'."""
+    return f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))} %"
+
+
 def money_split(total_minor: int, weights: list[int]) -> list[int]:
     """Split ``total_minor`` in proportion to ``weights`` by the largest-remainder method.
 

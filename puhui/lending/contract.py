@@ -28,7 +28,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from puhui.core.business_day import business_date_today
 from puhui.core.labels import label_of
-from puhui.core.money import money_from_minor
+from puhui.core.money import money_shown, percent_shown
 from puhui.lending.models import Installment, Loan, Note
 from puhui.parties.models import InvestorProfile
 from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
@@ -81,14 +81,6 @@ def _day(day: date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
-def _yuan(fen: int) -> str:
-    return f"{money_from_minor(fen, 'CNY'):,} CNY"
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(Decimal('0.01'))} %"
-
-
 def _table(rows: list[list[str]], widths: list[float], *, header: bool = True,
            totals: bool = False, numeric_from: int | None = None) -> Table:
     """A grid of wrapped cells (text escaped: a name may hold "<" or "&"), numbers right."""
@@ -132,14 +124,16 @@ def _parties(loan: Loan, notes: list[Note]) -> Iterable[Flowable]:
                       "custodian bank:"), _BODY)
     profiles = {p.user_id: p for p in
                 InvestorProfile.objects.filter(user_id__in=[n.investor_id for n in notes])}
+    currency = loan.listing.application.product.currency
     rows = [[pgettext("contract", "Lender"), pgettext("contract", "Lent"), _("Share"),
              _("Agreed on")]]
     for note in notes:
         share = Decimal(note.principal_fen * 100) / Decimal(loan.principal_fen)
-        rows.append([_lender_name(note, profiles), _yuan(note.principal_fen),
+        rows.append([_lender_name(note, profiles), money_shown(note.principal_fen, currency),
                      f"{share.quantize(Decimal('0.01'))} %",
                      _day(note.bid.created_at.date())])
-    rows.append([_("Total"), _yuan(sum(n.principal_fen for n in notes)), "100.00 %", ""])
+    rows.append([_("Total"), money_shown(sum(n.principal_fen for n in notes), currency),
+                 "100.00 %", ""])
     yield _table(rows, [72, 40, 24, 38], totals=True, numeric_from=1)
 
 
@@ -147,20 +141,21 @@ def _terms(loan: Loan) -> Iterable[Flowable]:
     application = loan.listing.application
     product = application.product
     collections = rulebook_section(rulebook_in_force(), "collections")
+    currency = product.currency
     yield Paragraph(_("2. The loan"), _HEADING)
     yield _table([
-        [_("Principal"), _yuan(loan.principal_fen)],
+        [_("Principal"), money_shown(loan.principal_fen, currency)],
         [_("Purpose"), f"{label_of(application.purpose_category)}: "
                        f"{application.purpose_description}"],
         [_("Value date"), _day(loan.value_date)],
         [_("Term"), _("%(months)s months") % {"months": application.term_months}],
         [_("Repayment method"), loan.get_method_display()],
-        [_("Annual interest rate"), _percent(loan.rate_annual)],
-        [_("Upfront fee"), _yuan(loan.upfront_fee_fen)],
-        [_("All-in annual cost (APR)"), _percent(loan.apr)],
+        [_("Annual interest rate"), percent_shown(loan.rate_annual)],
+        [_("Upfront fee"), money_shown(loan.upfront_fee_fen, currency)],
+        [_("All-in annual cost (APR)"), percent_shown(loan.apr)],
         [_("Penalty interest on overdue amounts"),
          _("%(rate)s of the overdue amount per day") % {
-             "rate": _percent(product.penalty_rate_daily)}],
+             "rate": percent_shown(product.penalty_rate_daily)}],
         [_("In default after"), _("%(days)s days past due") % {
             "days": collections.default_after_days_past_due}],
         [_("Rulebook"), f"{loan.listing.rulebook_id} {loan.listing.rulebook_version}"],
@@ -169,14 +164,16 @@ def _terms(loan: Loan) -> Iterable[Flowable]:
 
 def _schedule(loan: Loan, installments: list[Installment]) -> Iterable[Flowable]:
     yield Paragraph(_("3. The repayment schedule"), _HEADING)
+    currency = loan.listing.application.product.currency
     rows = [["#", _("Due"), _("Principal"), _("Interest"), _("Fee"), _("Total")]]
     for i in installments:
-        rows.append([str(i.number), _day(i.due_date), _yuan(i.principal_fen),
-                     _yuan(i.interest_fen), _yuan(i.fee_fen),
-                     _yuan(i.principal_fen + i.interest_fen + i.fee_fen)])
+        rows.append([str(i.number), _day(i.due_date), money_shown(i.principal_fen, currency),
+                     money_shown(i.interest_fen, currency), money_shown(i.fee_fen, currency),
+                     money_shown(i.principal_fen + i.interest_fen + i.fee_fen, currency)])
     totals = [sum(getattr(i, f"{part}_fen") for i in installments)
               for part in ("principal", "interest", "fee")]
-    rows.append(["", _("Total"), *(_yuan(t) for t in totals), _yuan(sum(totals))])
+    rows.append(["", _("Total"), *(money_shown(t, currency) for t in totals),
+                 money_shown(sum(totals), currency)])
     yield _table(rows, [10, 30, 34, 34, 30, 36], totals=True, numeric_from=2)
 
 

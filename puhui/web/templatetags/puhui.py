@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from puhui.core.labels import label_of, rule_label
-from puhui.core.money import money_from_minor
+from puhui.core.money import money_shown, percent_shown
 from puhui.rulebook.selectors import rulebook_in_force
 
 register = template.Library()
@@ -49,7 +49,7 @@ def now_shown() -> SafeString | str:
 @register.filter
 def money(amount_minor: int, currency: str = "CNY") -> str:
     """1234567 CNY → '12,345.67 CNY'."""
-    return f"{money_from_minor(amount_minor, currency):,} {currency}"
+    return money_shown(amount_minor, currency)
 
 
 @register.filter
@@ -63,7 +63,7 @@ def amount(text: str, currency: str = "") -> str:
 @register.filter
 def percent(rate: Decimal) -> str:
     """Decimal("0.0435") → '4.35 %'."""
-    return f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))} %"
+    return percent_shown(rate)
 
 
 @register.filter
