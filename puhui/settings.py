@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "puhui.lending",
     "puhui.credit",
     "puhui.registry",
+    "puhui.crowdfunding",
     "puhui.operations",
     "puhui.devtools",
     "puhui.web",

@@ -10,6 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # ISO 4217 minor-unit exponents of the currencies the platform books.
 CURRENCY_EXPONENTS: dict[str, int] = {"CNY": 2, "USD": 2, "EUR": 2, "GBP": 2, "HKD": 2, "JPY": 0}
+# ISO 4217's code for "no currency": counts of things booked on the ledger beside money (a
+# reward tier's units), so the database holds a stock as it holds a balance. Not money: no
+# amount is parsed or shown in it.
+UNITS = "XXX"
 
 
 class MoneyError(ValueError):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import CoreError, PuhuiError, sent_before
 from puhui.core.money import money_from_minor, money_shown, money_to_minor
+from puhui.crowdfunding.ports import CrowdfundingAccount
 from puhui.custody.adapter import Custodian, CustodianRefused, CustodianUnavailable, custodian
 from puhui.custody.errors import CustodyError
 from puhui.custody.models import Reconciliation, SubAccount, SyncCursor
@@ -30,7 +31,8 @@ from puhui.rulebook.selectors import rulebook_in_force, rulebook_section
 # Ledger accounts that hold client or platform money at the custodian; the rest (listing
 # capacity and its sink, the bank mirror) are bookkeeping only.
 CUSTODIED_KINDS = (CustodyAccount.INVESTOR_WALLET, CustodyAccount.BORROWER_WALLET,
-                   LendingAccount.LISTING_ESCROW, LendingAccount.PLATFORM_FEE_INCOME)
+                   LendingAccount.LISTING_ESCROW, LendingAccount.PLATFORM_FEE_INCOME,
+                   CrowdfundingAccount.CAMPAIGN_ESCROW)
 
 
 def bank_mirror(currency: str = "CNY") -> Account:

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from puhui.core.errors import PuhuiError
-from puhui.core.money import MoneyError, money_from_minor, money_to_minor
+from puhui.core.money import UNITS, MoneyError, money_from_minor, money_to_minor
 from puhui.ledger.errors import LedgerError
 from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
 
@@ -362,30 +362,38 @@ def ledger_reconcile(
 
 @dataclass(frozen=True)
 class LedgerSummary:
+    """Totals in money (units of things, currency ``XXX``, are counted apart: they balance on
+    their own and are never added to an amount)."""
+
     accounts: int
     transfers: int
     debits_posted_total: int
     credits_posted_total: int
     debits_pending_total: int
     credits_pending_total: int
+    units_balanced: bool = True
 
     @property
     def balanced(self) -> bool:
         return (self.debits_posted_total == self.credits_posted_total
-                and self.debits_pending_total == self.credits_pending_total)
+                and self.debits_pending_total == self.credits_pending_total
+                and self.units_balanced)
+
+
+def _totals(accounts: "QuerySet[Account]") -> dict[str, int]:
+    sums = accounts.aggregate(dp=Sum("debits_pending"), dpo=Sum("debits_posted"),
+                              cp=Sum("credits_pending"), cpo=Sum("credits_posted"))
+    return {key: value or 0 for key, value in sums.items()}
 
 
 def ledger_summary() -> LedgerSummary:
-    """The global totals in two aggregate queries (``ledger_verify`` does the deep check)."""
-    sums = Account.objects.aggregate(
-        dp=Sum("debits_pending"), dpo=Sum("debits_posted"),
-        cp=Sum("credits_pending"), cpo=Sum("credits_posted"),
-    )
+    """The global totals in three aggregate queries (``ledger_verify`` does the deep check)."""
+    money = _totals(Account.objects.exclude(currency=UNITS))
+    units = _totals(Account.objects.filter(currency=UNITS))
     return LedgerSummary(
         accounts=Account.objects.count(),
         transfers=Transfer.objects.count(),
-        debits_posted_total=sums["dpo"] or 0,
-        credits_posted_total=sums["cpo"] or 0,
-        debits_pending_total=sums["dp"] or 0,
-        credits_pending_total=sums["cp"] or 0,
+        debits_posted_total=money["dpo"], credits_posted_total=money["cpo"],
+        debits_pending_total=money["dp"], credits_pending_total=money["cp"],
+        units_balanced=units["dpo"] == units["cpo"] and units["dp"] == units["cp"],
     )

@@ -33,7 +33,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from puhui.core.errors import PuhuiError
-from puhui.core.money import CURRENCY_EXPONENTS
+from puhui.core.money import CURRENCY_EXPONENTS, UNITS
 from puhui.ledger._batch import BATCH_SIZE_MAX, batch_run
 from puhui.ledger.errors import LedgerError, TransferResult
 from puhui.ledger.models import Account, NormalBalance, Transfer, TransferKind
@@ -92,7 +92,7 @@ def accounts_create(specs: Iterable[dict]) -> list[Account]:
     now = timezone.now()
     accounts = []
     for spec in specs:
-        if spec["currency"] not in CURRENCY_EXPONENTS:
+        if spec["currency"] not in CURRENCY_EXPONENTS and spec["currency"] != UNITS:
             raise PuhuiError(LedgerError.UNKNOWN_CURRENCY, currency=spec["currency"])
         if spec.get("debits_must_not_exceed_credits") and spec.get(
             "credits_must_not_exceed_debits"

@@ -3,7 +3,7 @@ refused; every error names the key that is wrong."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -258,17 +258,97 @@ class Collections(Strict):
         return self.buckets[-1].id
 
 
+CampaignKind = Literal["donation", "reward", "debt", "equity"]
+FundingModel = Literal["all_or_nothing", "keep_it_all"]
+
+
+class CampaignKindRule(Strict):
+    """Whether a platform may run a kind of campaign, for whom, and how its money is raised."""
+
+    source: str
+    # anyone admitted as an investor; only qualified investors (``qualified_investors``); or
+    # nobody: the kind is not offered in this jurisdiction
+    backers: Literal["anyone", "qualified", "nobody"]
+    funding_models: list[FundingModel] = Field(default_factory=list)
+    max_backers: int | None = Field(default=None, ge=1)  # per campaign
+    # what it adds to a backer's 12-month crowdfunding investments (``investor_limits``)
+    counts_toward_investor_limit: bool = False
+    product_risk: int = Field(ge=1, le=5)  # R1–R5 against the backer's suitability
+    # issuers go through the credit engine and the shared registry, as loan applicants do
+    issuer_credit_check: bool = False
+
+    @model_validator(mode="after")
+    def _offered_kinds_have_a_model(self) -> "CampaignKindRule":
+        if self.backers != "nobody" and not self.funding_models:
+            raise ValueError("a kind that is offered needs at least one funding model")
+        return self
+
+
+class CampaignKinds(Strict):
+    donation: CampaignKindRule
+    reward: CampaignKindRule
+    debt: CampaignKindRule
+    equity: CampaignKindRule
+
+
+class InvestorLimits(Strict):
+    """What a backer may put into crowdfunding over 12 months, across every platform (Reg CF
+    Rule 100(a)(2)): below the threshold (income or net worth), the greater of the floor and
+    the lower rate; otherwise the higher rate, capped."""
+
+    source: str
+    threshold: ExactDecimal = Field(gt=0)
+    floor: ExactDecimal = Field(ge=0)
+    rate_below_threshold: ExactDecimal = Field(gt=0, lt=1)
+    rate_at_or_above_threshold: ExactDecimal = Field(gt=0, lt=1)
+    cap: ExactDecimal = Field(gt=0)
+    accredited_unlimited: bool
+
+
+class QualifiedInvestors(Strict):
+    """Who may back a campaign offered only to qualified investors (SAC draft 2014): one who
+    puts at least ``min_investment_per_campaign`` into it, an institution with the net assets,
+    or a person with the financial assets or the three-year average income."""
+
+    source: str
+    min_investment_per_campaign: ExactDecimal = Field(gt=0)
+    institution_min_net_assets: ExactDecimal = Field(gt=0)
+    person_min_financial_assets: ExactDecimal = Field(gt=0)
+    person_min_average_income_3_years: ExactDecimal = Field(gt=0)
+
+
 class Crowdfunding(Strict):
     source: str
-    issuer_cap_12_months: ExactDecimal = Field(gt=0)
-    investor_limit_threshold: ExactDecimal = Field(gt=0)
-    investor_limit_floor: ExactDecimal = Field(ge=0)
-    investor_limit_rate_below_threshold: ExactDecimal = Field(gt=0, lt=1)
-    investor_limit_rate_at_or_above_threshold: ExactDecimal = Field(gt=0, lt=1)
-    investor_limit_cap: ExactDecimal = Field(gt=0)
-    accredited_investors_unlimited: bool
-    cancellation_hours_before_deadline: int = Field(ge=0)
+    kinds: CampaignKinds
     minimum_days_open: int = Field(ge=1)
+    maximum_days_open: int = Field(ge=1, le=365)
+    # closing before the deadline is allowed only with this much notice to backers
+    early_close_notice_business_days: int = Field(ge=0, le=60)
+    # backers may cancel for any reason until this many hours before the deadline
+    cancellation_hours_before_deadline: int = Field(ge=0)
+    # after a material change, a backer who does not reconfirm within these days is cancelled
+    reconfirmation_business_days: int = Field(ge=1, le=60)
+    # the calendar the business days above are counted on (core.workdays.Calendar)
+    calendar: Literal["cn", "weekends", "none"]
+    platform_fee_rate: ExactDecimal = Field(ge=0, lt=1)
+    equity_transfer_lock_months: int = Field(ge=0, le=120)
+    issuer_cap_12_months: ExactDecimal | None = Field(default=None, gt=0)
+    investor_limits: InvestorLimits | None = None
+    qualified_investors: QualifiedInvestors | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Crowdfunding":
+        if self.maximum_days_open < self.minimum_days_open:
+            raise ValueError("maximum_days_open must not be below minimum_days_open")
+        qualified = [name for name in CampaignKinds.model_fields
+                     if getattr(self.kinds, name).backers == "qualified"]
+        if qualified and self.qualified_investors is None:
+            raise ValueError(f"kinds {qualified} are for qualified investors: "
+                             "[crowdfunding.qualified_investors] must say who they are")
+        return self
+
+    def kind(self, name: str) -> CampaignKindRule:
+        return cast(CampaignKindRule, getattr(self.kinds, name))
 
 
 class Rulebook(Strict):

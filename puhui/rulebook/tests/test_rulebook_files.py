@@ -43,7 +43,7 @@ def test_shipped_rulebooks_load_with_the_regulations_numbers():
 
 def test_a_second_rulebook_changes_the_answers_so_nothing_is_hard_coded():
     us = rulebook_in_force(rulebook_id="us-regcf", on=date(2026, 1, 1))
-    assert str(us.crowdfunding.investor_limit_threshold) == "124000"
+    assert str(us.crowdfunding.investor_limits.threshold) == "124000"
     assert us.crowdfunding.cancellation_hours_before_deadline == 48
     with pytest.raises(PuhuiError) as caught:
         size_class_evaluate(industry="retail", employees=8, revenue_wan=90, rulebook=us)

@@ -1,0 +1,34 @@
+"""Crowdfunding's vocabulary on the ledger, declared once: the accounts it opens and the codes
+of the movements it books. Custody reads ``CrowdfundingAccount.CAMPAIGN_ESCROW`` to know the
+escrow is money at the custodian. This module imports no app."""
+
+import uuid
+from enum import StrEnum
+
+
+class CrowdfundingAccount(StrEnum):
+    CAMPAIGN_ESCROW = "campaign_escrow"  # what pledges put into a campaign, at the custodian
+    CAMPAIGN_CAPACITY = "campaign_capacity"  # holds exactly the maximum raise
+    CAMPAIGN_CAPACITY_USED = "campaign_capacity_used"
+    CAMPAIGN_CAPACITY_SOURCE = "campaign_capacity_source"
+    TIER_STOCK = "tier_stock"  # holds exactly the units a reward tier offers (currency XXX)
+    TIER_STOCK_USED = "tier_stock_used"
+    TIER_STOCK_SOURCE = "tier_stock_source"
+
+
+class CrowdfundingCode(StrEnum):
+    CAMPAIGN_CAPACITY = "campaign_capacity"
+    TIER_STOCK = "tier_stock"
+    PLEDGE = "pledge"  # wallet → escrow, pending until the deadline
+    PLEDGE_CAPACITY = "pledge_capacity"  # capacity → its sink, linked to the pledge
+    PLEDGE_STOCK = "pledge_stock"  # a tier's units → their sink, linked to the pledge
+    CAMPAIGN_FEE = "campaign_fee"  # escrow → the platform's fee income
+    CAMPAIGN_PAYOUT = "campaign_payout"  # escrow → the issuer's wallet
+
+
+CROWDFUNDING_NAMESPACE = uuid.UUID("0c7d9f3a-2e51-4b86-a1d4-6e8f0b2c4a97")
+
+
+def crowdfunding_transfer_id(*parts: object) -> uuid.UUID:
+    """Deterministic transfer ids from business keys: a retried step is a ledger ``exists``."""
+    return uuid.uuid5(CROWDFUNDING_NAMESPACE, ":".join(str(part) for part in parts))

@@ -1,0 +1,105 @@
+"""Reads: campaigns to discover (each with what it has raised and its backers, in the same
+query), one campaign as its reader may see it, a backer's pledges, an issuer's campaigns."""
+
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Count, OuterRef, Q, QuerySet
+
+from puhui.core.errors import CoreError, PuhuiError
+from puhui.crowdfunding.models import (
+    PLEDGE_LIVE,
+    Campaign,
+    CampaignStatus,
+    Pledge,
+    PledgeStatus,
+)
+from puhui.ledger.selectors import account_credits_held
+from puhui.parties.models import Role, User
+
+PUBLIC = (CampaignStatus.ONLINE, CampaignStatus.FUNDED, CampaignStatus.FAILED,
+          CampaignStatus.CLOSED)
+_BACKING = Q(pledges__status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED))
+
+
+class _Pledged(TypedDict):
+    pledged_fen: int  # what the escrow holds now, pending and posted
+    backers: int  # backers with a pledge held or collected
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    PledgedCampaign = WithAnnotations[Campaign, _Pledged]
+
+
+def _with_progress(campaigns: "QuerySet[Campaign]") -> "QuerySet[PledgedCampaign]":
+    return campaigns.select_related("enterprise").annotate(
+        pledged_fen=account_credits_held(OuterRef("escrow_account_id")),
+        backers=Count("pledges__backer", filter=_BACKING, distinct=True))
+
+
+def campaigns_discover(*, kind: str = "", industry: str = "", region: str = "",
+                       status: str = CampaignStatus.ONLINE, text: str = ""
+                       ) -> "QuerySet[PledgedCampaign]":
+    """Public campaigns as a visitor filters them, soonest deadline first."""
+    campaigns = Campaign.objects.filter(status=status if status in PUBLIC
+                                        else CampaignStatus.ONLINE)
+    if kind:
+        campaigns = campaigns.filter(kind=kind)
+    if industry:
+        campaigns = campaigns.filter(enterprise__industry=industry)
+    if region:
+        campaigns = campaigns.filter(enterprise__region__icontains=region)
+    if text:
+        campaigns = campaigns.filter(Q(title__icontains=text) | Q(summary__icontains=text)
+                                     | Q(enterprise__name__icontains=text))
+    return _with_progress(campaigns).order_by("deadline", "pk")
+
+
+def campaign_for(*, user: User | None, campaign_id: int) -> "PledgedCampaign":
+    """A public campaign for anyone; a draft or one in review only for its issuer's
+    representative and the platform's operators and regulators."""
+    campaign = _with_progress(Campaign.objects.filter(pk=campaign_id)).first()
+    if campaign is None:
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"campaign {campaign_id}")
+    staff = user is not None and user.role in (Role.OPERATOR, Role.REGULATOR)
+    issuer = user is not None and campaign.enterprise.representative_id == user.pk
+    if campaign.status not in PUBLIC and campaign.status != CampaignStatus.SUSPENDED and not (
+            staff or issuer):
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"campaign {campaign_id}")
+    return campaign
+
+
+def campaigns_of_issuer(*, user: User) -> "QuerySet[PledgedCampaign]":
+    return _with_progress(Campaign.objects.filter(enterprise__representative=user)).order_by(
+        "-created_at")
+
+
+def campaigns_to_review() -> "QuerySet[PledgedCampaign]":
+    """What operators have to do: campaigns in review or waiting for approval, and suspended
+    ones."""
+    return _with_progress(Campaign.objects.filter(status__in=(
+        CampaignStatus.IN_REVIEW, CampaignStatus.REVIEWED, CampaignStatus.SUSPENDED))
+    ).order_by("created_at")
+
+
+def pledges_of(*, backer: User) -> "QuerySet[Pledge]":
+    return Pledge.objects.filter(backer=backer).select_related("campaign", "tier").order_by(
+        "-created_at")
+
+
+def pledge_of(*, backer: User, pledge_id: str) -> Pledge | None:
+    """The backer's own pledge (None for anyone else's, or an id that is no pledge's)."""
+    try:
+        return Pledge.objects.select_related("campaign").filter(pk=pledge_id,
+                                                                backer=backer).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def backers_named(campaign: Campaign) -> list[str]:
+    """The backers who agreed to be named, by their profile's name (once each)."""
+    names = (Pledge.objects.filter(campaign=campaign, name_shown=True,
+                                   status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED))
+             .values_list("backer__investor_profile__full_name", flat=True).distinct())
+    return sorted(name for name in names if name)

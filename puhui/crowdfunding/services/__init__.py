@@ -1,0 +1,40 @@
+"""Crowdfunding's writes, by subdomain: the rules read (rules), the ledger accounts
+(accounts), a campaign's life (campaigns), pledges (pledges) and the end of a raise
+(settlement); what backers do first (backers)."""
+
+from puhui.crowdfunding.services.accounts import campaign_raised_fen, tier_left
+from puhui.crowdfunding.services.backers import risks_acknowledge, standing_declare
+from puhui.crowdfunding.services.campaigns import (
+    CampaignDraft,
+    TierDraft,
+    campaign_close_early,
+    campaign_create,
+    campaign_decide,
+    campaign_mark_reviewed,
+    campaign_submit,
+    campaign_suspend,
+)
+from puhui.crowdfunding.services.pledges import (
+    PledgeOutcome,
+    PledgeRequest,
+    cancellation_cutoff,
+    pledge_cancel,
+    pledge_place,
+    pledges_place,
+)
+from puhui.crowdfunding.services.rules import crowdfunding_rules
+from puhui.crowdfunding.services.settlement import (
+    campaign_cancel,
+    campaign_fee_fen,
+    campaign_settle,
+    campaigns_settle_due,
+)
+
+__all__ = [
+    "CampaignDraft", "PledgeOutcome", "PledgeRequest", "TierDraft", "campaign_cancel",
+    "campaign_close_early", "campaign_create", "campaign_decide", "campaign_fee_fen",
+    "campaign_mark_reviewed", "campaign_raised_fen", "campaign_settle", "campaign_submit",
+    "campaign_suspend", "campaigns_settle_due", "cancellation_cutoff", "crowdfunding_rules",
+    "pledge_cancel", "pledge_place", "pledges_place", "risks_acknowledge", "standing_declare",
+    "tier_left",
+]

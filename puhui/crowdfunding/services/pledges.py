@@ -1,0 +1,379 @@
+"""Pledges, many at a time: one campaign lock and one ledger batch for a whole batch of
+requests, each pledge still its own linked chain of pending transfers with its own answer.
+
+The chain is wallet → escrow (the money), capacity → sink (when the campaign has a maximum)
+and stock → sink (a limited reward's units), so the ledger refuses a pledge that would go past
+the maximum or oversell a tier, however many race. The campaign row serialises batches, so
+the per-campaign tallies the checks read (backers, a backer's own pledges, a backer's
+12-month limit) are exact."""
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from puhui.audit.services import audit_record, audit_records
+from puhui.core.business_day import business_date_today
+from puhui.core.errors import PuhuiError, sent_before
+from puhui.core.money import UNITS, money_shown, money_to_minor
+from puhui.crowdfunding.errors import CrowdfundingError
+from puhui.crowdfunding.limits import investor_limit_fen, qualified_by
+from puhui.crowdfunding.models import (
+    PLEDGE_LIVE,
+    PLEDGE_MOVES,
+    BackerStanding,
+    Campaign,
+    CampaignKind,
+    CampaignStatus,
+    Pledge,
+    PledgeStatus,
+    RewardTier,
+    RiskAcknowledgement,
+)
+from puhui.crowdfunding.ports import CrowdfundingCode, crowdfunding_transfer_id
+from puhui.crowdfunding.services.accounts import campaign_raised_fen, tier_left
+from puhui.crowdfunding.services.rules import crowdfunding_rules
+from puhui.custody.ports import CustodyAccount
+from puhui.ledger.errors import TransferResult
+from puhui.ledger.models import Account
+from puhui.ledger.services import (
+    NewTransfer,
+    account_for,
+    linked_chain,
+    transfers_create,
+    transfers_require,
+)
+from puhui.parties.models import InvestorKind, InvestorProfile, ReviewStatus, Role, User
+from puhui.rulebook.schema import Crowdfunding
+
+
+@dataclass(frozen=True)
+class PledgeRequest:
+    pledge_id: uuid.UUID  # the client's idempotency key
+    backer: User
+    amount: Decimal
+    tier_id: int | None = None
+    quantity: int = 1
+    name_shown: bool = False
+
+
+@dataclass(frozen=True)
+class PledgeOutcome:
+    request: PledgeRequest
+    pledge: Pledge | None = None
+    error: PuhuiError | None = None
+
+
+@dataclass
+class _Tallies:
+    """What the checks of one batch read, loaded once under the campaign lock and kept up to
+    date as the batch's pledges are accepted."""
+
+    profiles: dict[int, InvestorProfile]
+    standings: dict[int, BackerStanding]
+    acknowledged: set[int]
+    in_campaign: Counter[int]  # fen each backer holds in this campaign
+    used_12_months: Counter[int]  # fen each backer holds in counted kinds over 12 months
+
+
+def _tallies(campaign: Campaign, backers: set[int], rules: Crowdfunding, now: datetime
+             ) -> _Tallies:
+    held = Pledge.objects.filter(campaign=campaign, status__in=PLEDGE_LIVE)
+    in_campaign = Counter({row["backer_id"]: row["total"] for row in held.values(
+        "backer_id").annotate(total=Sum("amount_fen"))})
+    counted = [kind for kind in ("donation", "reward", "debt", "equity")
+               if rules.kind(kind).counts_toward_investor_limit]
+    used = Pledge.objects.filter(
+        backer_id__in=backers, campaign__kind__in=counted,
+        status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED),
+        created_at__gte=now - timedelta(days=365))
+    return _Tallies(
+        profiles=InvestorProfile.objects.in_bulk(backers, field_name="user_id"),
+        standings=BackerStanding.objects.in_bulk(backers, field_name="backer_id"),
+        acknowledged=set(RiskAcknowledgement.objects.filter(
+            backer_id__in=backers, kind=campaign.kind).values_list("backer_id", flat=True)),
+        in_campaign=in_campaign,
+        used_12_months=Counter({row["backer_id"]: row["total"] for row in used.values(
+            "backer_id").annotate(total=Sum("amount_fen"))}))
+
+
+def _backer_may_pledge(campaign: Campaign, rules: Crowdfunding, tallies: _Tallies,
+                       backer: User, amount_fen: int) -> None:
+    """Admittance, suitability, the risks read, who the kind is for, the campaign's number of
+    backers and the backer's 12-month limit."""
+    kind = rules.kind(campaign.kind)
+    profile = tallies.profiles.get(backer.pk)
+    if backer.role != Role.INVESTOR or profile is None or profile.status != ReviewStatus.APPROVED:
+        raise PuhuiError(CrowdfundingError.BACKER_NOT_ADMITTED)
+    if profile.max_product_risk < kind.product_risk:
+        raise PuhuiError(CrowdfundingError.KIND_NOT_SUITABLE,
+                         kind=CampaignKind(campaign.kind).label, risk=kind.product_risk,
+                         allowed=profile.max_product_risk)
+    if backer.pk not in tallies.acknowledged:
+        raise PuhuiError(CrowdfundingError.RISKS_NOT_ACKNOWLEDGED,
+                         kind=CampaignKind(campaign.kind).label)
+    standing = tallies.standings.get(backer.pk) or BackerStanding(backer=backer)
+    already = tallies.in_campaign[backer.pk]
+    if kind.backers == "qualified" and rules.qualified_investors is not None and not qualified_by(
+        rules.qualified_investors, institution=profile.kind == InvestorKind.INSTITUTION,
+        net_worth=profile.net_worth_yuan, financial_assets=standing.financial_assets_yuan,
+        average_income_3_years=standing.average_income_3_years_yuan,
+        pledged_in_campaign=Decimal(already + amount_fen).scaleb(-2),
+    ):
+        raise PuhuiError(CrowdfundingError.QUALIFIED_INVESTORS_ONLY,
+                         rule=rules.qualified_investors.source)
+    if kind.max_backers is not None and not already and (
+            len(+tallies.in_campaign) >= kind.max_backers):
+        raise PuhuiError(CrowdfundingError.BACKERS_FULL, maximum=kind.max_backers)
+    if kind.counts_toward_investor_limit and rules.investor_limits is not None:
+        limit = investor_limit_fen(rules.investor_limits, income=profile.declared_income_yuan,
+                                   net_worth=profile.net_worth_yuan,
+                                   accredited=standing.accredited, currency=campaign.currency)
+        used = tallies.used_12_months[backer.pk]
+        if limit is not None and used + amount_fen > limit:
+            shown = lambda fen: money_shown(fen, campaign.currency)  # noqa: E731
+            raise PuhuiError(CrowdfundingError.INVESTOR_LIMIT_EXCEEDED, limit=shown(limit),
+                             used=shown(used), left=shown(max(limit - used, 0)))
+
+
+def _pledge_chain(campaign: Campaign, tier: RewardTier | None, request: PledgeRequest,
+                  amount_fen: int, wallet_id: int) -> list[NewTransfer]:
+    chain = [NewTransfer(id=request.pledge_id, debit_account_id=wallet_id,
+                         credit_account_id=campaign.escrow_account_id or 0, amount=amount_fen,
+                         currency=campaign.currency, code=CrowdfundingCode.PLEDGE, pending=True,
+                         reference=campaign.subject)]
+    if campaign.capacity_account_id is not None:
+        chain.append(NewTransfer(
+            id=crowdfunding_transfer_id("pledge-capacity", request.pledge_id),
+            debit_account_id=campaign.capacity_account_id,
+            credit_account_id=campaign.capacity_sink_account_id or 0, amount=amount_fen,
+            currency=campaign.currency, code=CrowdfundingCode.PLEDGE_CAPACITY, pending=True,
+            reference=campaign.subject))
+    if tier is not None and tier.stock_account_id is not None:
+        chain.append(NewTransfer(
+            id=crowdfunding_transfer_id("pledge-stock", request.pledge_id),
+            debit_account_id=tier.stock_account_id,
+            credit_account_id=tier.stock_sink_account_id or 0, amount=request.quantity,
+            currency=UNITS, code=CrowdfundingCode.PLEDGE_STOCK, pending=True,
+            reference=campaign.subject))
+    return linked_chain(chain)
+
+
+def _amount_checked(campaign: Campaign, tiers: dict[int, RewardTier],
+                    request: PledgeRequest) -> tuple[int, RewardTier | None]:
+    amount_fen = money_to_minor(request.amount, campaign.currency)
+    if amount_fen < campaign.min_pledge_fen:
+        raise PuhuiError(CrowdfundingError.PLEDGE_BELOW_MINIMUM,
+                         minimum=money_shown(campaign.min_pledge_fen, campaign.currency))
+    tier = None
+    if request.tier_id is not None:
+        tier = tiers.get(request.tier_id)
+        if tier is None or request.quantity < 1:
+            raise PuhuiError(CrowdfundingError.TIER_NOT_IN_CAMPAIGN)
+        if amount_fen < tier.price_fen * request.quantity:
+            raise PuhuiError(CrowdfundingError.TIER_NEEDS_MORE, quantity=request.quantity,
+                             minimum=money_shown(tier.price_fen * request.quantity,
+                                                 campaign.currency))
+    elif request.quantity != 1:
+        raise PuhuiError(CrowdfundingError.TIER_NOT_IN_CAMPAIGN)
+    return amount_fen, tier
+
+
+def _wallets(backers: set[int], currency: str) -> dict[int, int]:
+    owners = {f"user:{pk}": pk for pk in backers}
+    found = dict(Account.objects.filter(kind=CustodyAccount.INVESTOR_WALLET, currency=currency,
+                                        owner__in=owners).values_list("owner", "id"))
+    for owner in set(owners) - set(found):
+        found[owner] = account_for(kind=CustodyAccount.INVESTOR_WALLET, owner=owner,
+                                   currency=currency, debits_must_not_exceed_credits=True).id
+    return {owners[owner]: account_id for owner, account_id in found.items()}
+
+
+def _campaign_open(campaign: Campaign, business_date: date, now: datetime) -> None:
+    if campaign.status != CampaignStatus.ONLINE or campaign.deadline is None or (
+        business_date > campaign.deadline
+    ) or (campaign.closes_at is not None and now >= campaign.closes_at):
+        raise PuhuiError(CrowdfundingError.CAMPAIGN_NOT_OPEN)
+
+
+@transaction.atomic
+def pledges_place(*, campaign: Campaign, requests: Sequence[PledgeRequest],
+                  business_date: date | None = None, now: datetime | None = None
+                  ) -> list[PledgeOutcome]:
+    """Place a batch of pledges on one campaign: each is checked and booked on its own (one
+    refused leaves the others standing), all under one campaign lock and one ledger batch. A
+    request whose id was placed before answers with that pledge."""
+    business_date, now = business_date or business_date_today(), now or timezone.now()
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    outcomes: dict[uuid.UUID, PledgeOutcome] = {}
+    for request in requests:  # a second send, in an earlier batch
+        existing = Pledge.objects.filter(pk=request.pledge_id).first()
+        if existing is not None:
+            outcomes[request.pledge_id] = _sent_again(existing, campaign, request)
+    fresh = [r for r in requests if r.pledge_id not in outcomes]
+    if fresh:
+        try:
+            _campaign_open(campaign, business_date, now)
+        except PuhuiError as error:
+            outcomes.update({r.pledge_id: PledgeOutcome(r, error=error) for r in fresh})
+        else:
+            outcomes.update(_book(campaign, fresh, now))
+    return [outcomes[request.pledge_id] for request in requests]
+
+
+def _sent_again(existing: Pledge, campaign: Campaign, request: PledgeRequest) -> PledgeOutcome:
+    try:
+        return PledgeOutcome(request, pledge=sent_before(
+            existing, campaign_id=campaign.pk, backer_id=request.backer.pk,
+            amount_fen=money_to_minor(request.amount, campaign.currency),
+            tier_id=request.tier_id))
+    except PuhuiError as error:
+        return PledgeOutcome(request, error=error)
+
+
+def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
+          ) -> dict[uuid.UUID, PledgeOutcome]:
+    rules = crowdfunding_rules()
+    backers = {r.backer.pk for r in requests}
+    tallies = _tallies(campaign, backers, rules, now)
+    tiers = {tier.pk: tier for tier in campaign.tiers.all()}
+    outcomes: dict[uuid.UUID, PledgeOutcome] = {}
+    chains: list[tuple[PledgeRequest, int, RewardTier | None, list[NewTransfer]]] = []
+    wallets = _wallets(backers, campaign.currency)
+    seen: set[uuid.UUID] = set()
+    counted_against: list[PledgeRequest] = []  # refused on a tally the batch itself raised
+    for request in requests:
+        if request.pledge_id in seen:  # the same id twice in one batch: the first decides
+            continue
+        seen.add(request.pledge_id)
+        try:
+            amount_fen, tier = _amount_checked(campaign, tiers, request)
+            _backer_may_pledge(campaign, rules, tallies, request.backer, amount_fen)
+        except PuhuiError as error:
+            outcomes[request.pledge_id] = PledgeOutcome(request, error=error)
+            if error.error in _ON_TALLIES:
+                counted_against.append(request)
+            continue
+        tallies.in_campaign[request.backer.pk] += amount_fen
+        tallies.used_12_months[request.backer.pk] += amount_fen
+        chains.append((request, amount_fen, tier, _pledge_chain(
+            campaign, tier, request, amount_fen, wallets[request.backer.pk])))
+    results = transfers_create([t for *_, chain in chains for t in chain]) if chains else []
+    made, position = [], 0
+    for request, amount_fen, tier, chain in chains:
+        chain_results = results[position:position + len(chain)]
+        position += len(chain)
+        refused = next((o for o in chain_results
+                        if o.result not in (TransferResult.OK, TransferResult.LINKED_EVENT_FAILED)),
+                       None)
+        if refused is None:
+            made.append(Pledge(
+                id=request.pledge_id, campaign=campaign, backer=request.backer, tier=tier,
+                quantity=request.quantity, amount_fen=amount_fen,
+                capacity_transfer_id=chain[1].id if campaign.capacity_account_id else None,
+                stock_transfer_id=chain[-1].id if tier and tier.stock_account_id else None,
+                name_shown=request.name_shown, created_at=now))
+            continue
+        outcomes[request.pledge_id] = PledgeOutcome(
+            request, error=_ledger_refusal(campaign, tier, refused.id, request.pledge_id))
+    Pledge.objects.bulk_create(made)
+    audit_records((p.backer, "pledge.placed", campaign.subject,
+                   {"pledge": str(p.id), "amount_fen": p.amount_fen}) for p in made)
+    outcomes.update({p.id: PledgeOutcome(_request_of(requests, p.id), pledge=p) for p in made})
+    if counted_against and len(made) < len(chains):
+        # the ledger refused pledges the tallies had counted: decide again, on what was booked
+        outcomes.update(_book(campaign, counted_against, now))
+    return outcomes
+
+
+# Refusals that depend on the pledges before it in the batch.
+_ON_TALLIES = (CrowdfundingError.BACKERS_FULL, CrowdfundingError.INVESTOR_LIMIT_EXCEEDED)
+
+
+def pledges_resolve(pledges: Sequence[Pledge], *, post: bool) -> None:
+    """Post (or void) each pledge's chain of pending transfers, in batches, each chain
+    linked."""
+    step = "post" if post else "void"
+    batch: list[NewTransfer] = []
+    for pledge in pledges:
+        pending = [pledge.pk, pledge.capacity_transfer_id, pledge.stock_transfer_id]
+        batch += linked_chain([
+            NewTransfer(id=crowdfunding_transfer_id(step, pending_id), pending_id=pending_id,
+                        post_pending_transfer=post, void_pending_transfer=not post)
+            for pending_id in pending if pending_id is not None])
+        if len(batch) >= 8_000:  # whole chains only: a batch never cuts one
+            transfers_require(transfers_create(batch), what="the resolution of pledges")
+            batch = []
+    if batch:
+        transfers_require(transfers_create(batch),
+                          what="the resolution of pledges")
+
+
+def _request_of(requests: Sequence[PledgeRequest], pledge_id: uuid.UUID) -> PledgeRequest:
+    return next(r for r in requests if r.pledge_id == pledge_id)
+
+
+def _ledger_refusal(campaign: Campaign, tier: RewardTier | None, refused_id: uuid.UUID,
+                    pledge_id: uuid.UUID) -> PuhuiError:
+    """Which leg of the chain the ledger refused, said as the backer needs to hear it."""
+    if refused_id == pledge_id:
+        return PuhuiError(CrowdfundingError.PLEDGE_OVER_WALLET)
+    if tier is not None and refused_id == crowdfunding_transfer_id("pledge-stock", pledge_id):
+        return PuhuiError(CrowdfundingError.TIER_SOLD_OUT, left=tier_left(tier) or 0)
+    remaining = (campaign.maximum_fen or 0) - campaign_raised_fen(campaign)
+    if remaining <= 0:
+        return PuhuiError(CrowdfundingError.CAMPAIGN_FULL)
+    return PuhuiError(CrowdfundingError.PLEDGE_EXCEEDS_REMAINING,
+                      remaining=money_shown(remaining, campaign.currency))
+
+
+def pledge_place(*, campaign: Campaign, request: PledgeRequest,
+                 business_date: date | None = None, now: datetime | None = None) -> Pledge:
+    """One pledge; a refusal is raised."""
+    [outcome] = pledges_place(campaign=campaign, requests=[request], business_date=business_date,
+                              now=now)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.pledge is not None
+    return outcome.pledge
+
+
+def cancellation_cutoff(campaign: Campaign) -> datetime | None:
+    """From this moment pledges are firm (the rulebook's hours before the deadline)."""
+    if campaign.closes_at is None:
+        return None
+    hours = crowdfunding_rules().cancellation_hours_before_deadline
+    return campaign.closes_at - timedelta(hours=hours)
+
+
+@transaction.atomic
+def pledge_cancel(*, backer: User, pledge: Pledge, now: datetime | None = None) -> Pledge:
+    """The backer takes a pledge back, for any reason, until the cut-off; its money (and its
+    reward's units) are free again at once. A second cancel changes nothing."""
+    now = now or timezone.now()
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=pledge.campaign_id)
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if pledge.backer_id != backer.pk:
+        raise PuhuiError(CrowdfundingError.NOT_YOUR_PLEDGE)
+    if pledge.status == PledgeStatus.CANCELLED:
+        return pledge
+    if not PLEDGE_MOVES.allows(pledge.status, PledgeStatus.CANCELLED) or campaign.status not in (
+            CampaignStatus.ONLINE, CampaignStatus.SUSPENDED):
+        raise PuhuiError(CrowdfundingError.PLEDGE_NOT_CANCELLABLE)
+    cutoff = cancellation_cutoff(campaign)
+    if cutoff is not None and now >= cutoff:
+        raise PuhuiError(CrowdfundingError.CANCELLATION_WINDOW_PASSED,
+                         cutoff=timezone.localtime(cutoff).strftime("%Y-%m-%d %H:%M"),
+                         hours=crowdfunding_rules().cancellation_hours_before_deadline)
+    pledges_resolve([pledge], post=False)
+    pledge.status = PledgeStatus.CANCELLED
+    pledge.save(update_fields=["status"])
+    audit_record(actor=backer, action="pledge.cancelled", subject=campaign.subject,
+                 pledge=str(pledge.pk))
+    return pledge

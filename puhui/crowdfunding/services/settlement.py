@@ -1,0 +1,150 @@
+"""The end of a raise: at the deadline a campaign that reached its goal (or raised anything,
+when it keeps what it raised) collects every pledge, pays the platform's fee and the issuer;
+one that missed releases every pledge at once. A campaign cancelled by its issuer or by an
+operator releases its pledges the same way."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from puhui.audit.services import audit_record
+from puhui.core.business_day import business_date_today
+from puhui.core.errors import PuhuiError
+from puhui.core.money import money_from_minor, money_quantize, money_to_minor
+from puhui.crowdfunding.errors import CrowdfundingError
+from puhui.crowdfunding.models import (
+    Campaign,
+    CampaignStatus,
+    FundingModel,
+    Pledge,
+    PledgeStatus,
+)
+from puhui.crowdfunding.notices import notices_campaign_ended
+from puhui.crowdfunding.ports import CrowdfundingCode, crowdfunding_transfer_id
+from puhui.crowdfunding.services.pledges import pledges_resolve
+from puhui.crowdfunding.services.rules import campaign_move_require, crowdfunding_rules
+from puhui.custody.ports import CustodyAccount
+from puhui.ledger.services import (
+    NewTransfer,
+    account_for,
+    linked_chain,
+    transfers_create,
+    transfers_require,
+)
+from puhui.lending.ports import LendingAccount
+from puhui.parties.models import OperatorDuty, Role, User
+from puhui.parties.services import require_duty
+
+
+def _release_all(campaign: Campaign) -> list[Pledge]:
+    """Void every pledge still held; the money is back in the wallets."""
+    held = list(Pledge.objects.select_for_update().select_related("backer").filter(
+        campaign=campaign, status__in=(PledgeStatus.PENDING, PledgeStatus.RECONFIRM)))
+    pledges_resolve(held, post=False)
+    Pledge.objects.filter(pk__in=[p.pk for p in held]).update(status=PledgeStatus.RELEASED)
+    return held
+
+
+def _lapse_unconfirmed(campaign: Campaign) -> None:
+    """Pledges still waiting for their reconfirmation when the raise ends do not count."""
+    waiting = list(Pledge.objects.select_for_update().filter(campaign=campaign,
+                                                             status=PledgeStatus.RECONFIRM))
+    pledges_resolve(waiting, post=False)
+    Pledge.objects.filter(pk__in=[p.pk for p in waiting]).update(status=PledgeStatus.LAPSED)
+
+
+def campaign_fee_fen(campaign: Campaign, raised_fen: int) -> int:
+    rate = crowdfunding_rules().platform_fee_rate
+    return money_to_minor(money_quantize(money_from_minor(raised_fen, campaign.currency) * rate,
+                                         campaign.currency), campaign.currency)
+
+
+def _pay_out(campaign: Campaign, raised_fen: int) -> int:
+    """Escrow → the platform's fee income and the issuer's wallet, as one linked chain; the
+    fee is the rulebook's rate of what was raised, rounded half-up to the fen."""
+    fee = campaign_fee_fen(campaign, raised_fen)
+    escrow = campaign.escrow_account_id or 0
+    issuer = account_for(kind=CustodyAccount.BORROWER_WALLET,
+                         owner=f"enterprise:{campaign.enterprise_id}", currency=campaign.currency,
+                         debits_must_not_exceed_credits=True)
+    legs = []
+    if fee:
+        income = account_for(kind=LendingAccount.PLATFORM_FEE_INCOME, owner="platform",
+                             currency=campaign.currency)
+        legs.append(NewTransfer(id=crowdfunding_transfer_id("fee", campaign.pk),
+                                debit_account_id=escrow, credit_account_id=income.id,
+                                amount=fee, currency=campaign.currency,
+                                code=CrowdfundingCode.CAMPAIGN_FEE, reference=campaign.subject))
+    if raised_fen - fee:
+        legs.append(NewTransfer(id=crowdfunding_transfer_id("payout", campaign.pk),
+                                debit_account_id=escrow, credit_account_id=issuer.id,
+                                amount=raised_fen - fee, currency=campaign.currency,
+                                code=CrowdfundingCode.CAMPAIGN_PAYOUT, reference=campaign.subject))
+    if legs:
+        transfers_require(transfers_create(linked_chain(legs)), what="a campaign's payout")
+    return fee
+
+
+@transaction.atomic
+def campaign_settle(*, campaign: Campaign, business_date: date | None = None) -> Campaign:
+    """Close an online campaign whose deadline has passed by ``business_date``: funded or
+    failed. Before then, or when it is not online, nothing changes."""
+    today = business_date or business_date_today()
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.ONLINE or campaign.deadline is None or (
+            today < campaign.deadline):
+        return campaign
+    _lapse_unconfirmed(campaign)
+    held = list(Pledge.objects.select_for_update().select_related("backer").filter(
+        campaign=campaign, status=PledgeStatus.PENDING))
+    raised = sum(p.amount_fen for p in held)
+    reached = (raised >= campaign.goal_fen if campaign.funding_model == FundingModel.ALL_OR_NOTHING
+               else raised > 0)
+    if reached:
+        pledges_resolve(held, post=True)
+        Pledge.objects.filter(pk__in=[p.pk for p in held]).update(status=PledgeStatus.COLLECTED)
+        campaign.fee_fen = _pay_out(campaign, raised)
+        campaign.status = CampaignStatus.FUNDED
+    else:
+        held = _release_all(campaign)
+        campaign.status = CampaignStatus.FAILED
+    campaign.raised_fen = raised
+    campaign.save(update_fields=["status", "raised_fen", "fee_fen"])
+    notices_campaign_ended(campaign, held)
+    audit_record(actor=None, action=f"campaign.{campaign.status}", subject=campaign.subject,
+                 raised_fen=raised, fee_fen=campaign.fee_fen, business_date=today.isoformat())
+    return campaign
+
+
+def campaigns_settle_due(*, business_date: date) -> int:
+    """Every online campaign whose deadline is on or before ``business_date``; how many."""
+    due = Campaign.objects.filter(status=CampaignStatus.ONLINE, deadline__lte=business_date)
+    settled = 0
+    for campaign in due.order_by("pk").iterator():
+        campaign_settle(campaign=campaign, business_date=business_date)
+        settled += 1
+    return settled
+
+
+@transaction.atomic
+def campaign_cancel(*, user: User, campaign: Campaign, reasons: str) -> Campaign:
+    """The issuer withdraws the campaign (or an operator ends a suspended one); every pledge
+    held is released. A second cancel changes nothing."""
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related(
+        "enterprise").get(pk=campaign.pk)
+    if campaign.status == CampaignStatus.CANCELLED:
+        return campaign
+    if user.role == Role.OPERATOR:
+        require_duty(user, OperatorDuty.RISK_OFFICER)
+    elif campaign.enterprise.representative_id != user.pk:
+        raise PuhuiError(CrowdfundingError.NOT_YOUR_CAMPAIGN)
+    campaign_move_require(campaign, CampaignStatus.CANCELLED, _("cancelled"))
+    released = _release_all(campaign) if campaign.escrow_account_id else []
+    campaign.status = CampaignStatus.CANCELLED
+    campaign.decision_reasons = reasons or campaign.decision_reasons
+    campaign.save(update_fields=["status", "decision_reasons"])
+    notices_campaign_ended(campaign, released)
+    audit_record(actor=user, action="campaign.cancelled", subject=campaign.subject,
+                 reasons=reasons, released=len(released))
+    return campaign
