@@ -13,6 +13,7 @@ if settings.PUHUI_ROLE in ("platform", "all"):
     urlpatterns += [
         path("", include("puhui.parties.urls")),
         path("", include("puhui.lending.urls")),
+        path("", include("puhui.crowdfunding.urls")),
         path("", include("puhui.credit.urls")),
         path("", include("puhui.registry.member_urls")),
         path("", include("puhui.custody.urls")),

@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from puhui.audit.models import AuditEvent
+from puhui.crowdfunding.services import PledgeRequest, pledge_place, risks_acknowledge
+from puhui.devtools.campaign_world import campaign_online
 from puhui.ledger.models import Account, Transfer
 from puhui.ledger.tests.factories import fund, wallet
 from puhui.lending.services import (
@@ -153,6 +155,22 @@ MATRIX = [
     ("POST", "/api/v1/lending/applications", (B,), False),
     ("GET", "/api/v1/lending/loans/{loan}", (B, I, O, R), False),
     ("POST", "/api/v1/lending/loans/{loan}/repayments", (B,), False),
+    ("GET", "/campaigns/", EVERYONE, True),
+    ("GET", "/campaigns/{campaign}/", EVERYONE, True),
+    ("POST", "/campaigns/{campaign}/pledge/", (I,), False),
+    ("POST", "/campaigns/{campaign}/risks/", (I,), False),
+    ("POST", "/campaigns/{campaign}/submit/", (B,), False),
+    ("POST", "/campaigns/{campaign}/cancel/", (B, O), False),
+    ("POST", "/campaigns/{campaign}/close-early/", (B,), False),
+    ("POST", "/campaigns/{campaign}/review/", (O,), False),
+    ("POST", "/campaigns/{campaign}/decision/", (O,), False),
+    ("POST", "/campaigns/{campaign}/suspension/", (O,), False),
+    ("POST", "/pledges/{pledge}/cancel/", (I,), False),
+    ("GET", "/investor/pledges/", (I,), False),
+    ("POST", "/investor/pledges/", (I,), False),
+    ("GET", "/issuer/campaigns/", (B,), False),
+    ("POST", "/issuer/campaigns/", (B,), False),
+    ("GET", "/operator/campaigns/", (O, R), False),
 ]
 # Routes that are not pages of their own (they act and redirect) or are reached by a link.
 NOT_IN_MATRIX = {"logout/", "i18n/setlang/", "login/totp/", "password-reset/sent/",
@@ -171,6 +189,7 @@ def world():
     other_account = wallet()
     fund(account, 100)
     loan = _funded_loan(users[B], users[I])
+    campaign, pledge = _campaign_backed(users[B], users[I])
     documents = [licence_document_add(
         enterprise=enterprise, user=enterprise.representative, kind="business_licence",
         upload=SimpleUploadedFile("licence.pdf", b"%PDF-1.4 licence", "application/pdf"))
@@ -180,7 +199,8 @@ def world():
              "account": account.pk, "other_account": other_account.pk,
              "application": loan.listing.application.pk, "listing": loan.listing.pk,
              "loan": loan.pk, "bid": loan.listing.bids.first().pk,
-             "reference": "listing-1", "dispute": 1}
+             "reference": "listing-1", "dispute": 1, "campaign": campaign.pk,
+             "pledge": pledge.pk}
     return users, names
 
 
@@ -201,6 +221,17 @@ def _funded_loan(borrower: User, investor: User):
     bid_place(investor=investor, listing=listing, amount=Decimal("1000"), bid_id=uuid.uuid4())
     listing.refresh_from_db()
     return listing.loan
+
+
+def _campaign_backed(borrower: User, investor: User):
+    """An online reward campaign of ``borrower``'s enterprise, with a pledge by ``investor``."""
+    enterprise = Enterprise.objects.get(representative=borrower, status="approved")
+    campaign = campaign_online("reward", enterprise=enterprise)
+    risks_acknowledge(backer=investor, kind="reward")
+    fund(wallet_for(owner=investor.ledger_owner, kind="investor_wallet"), 100_00)
+    pledge = pledge_place(campaign=campaign, request=PledgeRequest(
+        pledge_id=uuid.uuid4(), backer=investor, amount=Decimal("20")))
+    return campaign, pledge
 
 
 def snapshot() -> tuple:
@@ -266,7 +297,7 @@ def test_the_matrix_covers_every_route():
             continue
         pattern = route
         for name in ("enterprise", "review", "account", "application", "loan", "listing",
-                     "bid", "reference", "dispute", "document"):
+                     "bid", "reference", "dispute", "document", "campaign", "pledge"):
             for form in (f"<int:{name}_id>", f"<{name}_id>", f"<{name}>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

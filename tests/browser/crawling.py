@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlparse
 from puhui.devtools.management.commands.demo import DEMO_USERS
 
 # Words a Chinese page may show: proper names of the demo data, units, acronyms, the brand.
+# What people wrote themselves (a campaign's story, a reward's title) is marked
+# data-user-text and stays in the language they wrote it in.
 ALLOWED = {"puhui", "CNY", "XIRR", "PSI", "CSV", "API", "APR", "PDF", "PNG", "JPEG", "USCC",
            "TOTP", "SHA", "sha", "UTC",
            "KYC", "KYB", "AUC", "Gini", "Brier", "LightGBM", "TreeSHAP", "SBA", "OpenAPI"}
@@ -18,7 +20,8 @@ NOTICE_OPENED = re.compile(r"/notifications/\d+/")
 MAX_PAGES = 40
 
 VISIBLE_TEXT = """() => {
-  const skip = 'code, script, style, [data-allow-english], .brand, [data-testid=who], '
+  const skip = 'code, script, style, [data-allow-english], [data-user-text], .brand, '
+    + '[data-testid=who], '
     + '[data-testid=language-form], svg, option:not(:checked)';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
@@ -71,13 +74,15 @@ def _crawl(page, server: str, start: str, names: set[str], visited: list[str],
 
 def _names() -> set[str]:
     """The demo's proper names and user names, which stay as they are in any language."""
+    from puhui.devtools import demo_campaigns
     from puhui.devtools.management.commands import demo
 
     names = {username.lower() for _key, username, _password, _role in DEMO_USERS}
     free_text = [value for record in (demo.DEMO_ENTERPRISE, demo.DEMO_INVESTOR)
                  for value in record.values() if isinstance(value, str)]
     for text in (*free_text, "Longjing Tea Cooperative", "A tea-rolling machine",
-                 "Tea for the spring season", "demo data", demo.DEMO_PRODUCT.get("name_en", "")):
+                 "Tea for the spring season", "demo data", demo.DEMO_PRODUCT.get("name_en", ""),
+                 *demo_campaigns.TITLES.values()):
         names |= {word.lower() for word in re.findall(r"[A-Za-z'’-]+", text)}
     return names | {part for name in list(names) for part in name.split("-")}
 

@@ -9,9 +9,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.custody.ports import CustodyAccount
 from puhui.custody.services import wallet_deposit
+from puhui.devtools.demo_campaigns import demo_campaigns
 from puhui.devtools.world import admitted, deposit_on_the_ledger
 from puhui.ledger.models import Account
 from puhui.lending.models import Bid, Listing, LoanApplication, LoanProduct
@@ -61,7 +63,8 @@ DEMO_INVESTOR: dict[str, Any] = dict(
     kind="person", full_name="Zhao Min", resident_id="110105199003070017",
     phone="13900000002", bank_card="6222020200112233446",
     declared_income_yuan=Decimal("300000"), net_worth_yuan=Decimal("2000000"),
-    answers={"horizon": "1y-3y", "loss": "hold", "experience": "stocks", "share": "5-20"},
+    # 25 + 25 + 16 + 16 = 82: aggressive (R5), so the demo investor may back every kind
+    answers={"horizon": "gt-3y", "loss": "buy-more", "experience": "stocks", "share": "5-20"},
 )
 
 
@@ -70,8 +73,9 @@ def demo_id(name: str) -> uuid.UUID:
 
 
 class Command(BaseCommand):
-    help = ("Load demo users (one per role), admitted parties, money in their wallets and an "
-            "open listing with a bid; safe to run again.")
+    help = ("Load demo users (one per role), admitted parties, money in their wallets, an "
+            "open listing with a bid and a live campaign of each kind with pledges; safe to "
+            "run again.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -102,6 +106,8 @@ class Command(BaseCommand):
             self._application(users, enterprise)
         else:
             self._listing_with_bid(users, enterprise, investor)
+            demo_campaigns(users=users, enterprise=enterprise, investor=investor,
+                           deposit=deposit, key=demo_id, today=business_date_today())
         self.stdout.write("Demo logins (user name / password):")
         for key, username, password, _role in DEMO_USERS:
             self.stdout.write(f"  {key:<10} {username:<16} {password}")

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from puhui.crowdfunding import views
+
+app_name = "crowdfunding"
+urlpatterns = [
+    path("campaigns/", views.discover, name="discover"),
+    path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:campaign_id>/pledge/", views.campaign_pledge, name="pledge"),
+    path("campaigns/<int:campaign_id>/risks/", views.campaign_risks, name="risks"),
+    path("campaigns/<int:campaign_id>/submit/", views.campaign_submit, name="submit"),
+    path("campaigns/<int:campaign_id>/cancel/", views.campaign_cancel, name="cancel"),
+    path("campaigns/<int:campaign_id>/close-early/", views.campaign_close_early,
+         name="close_early"),
+    path("campaigns/<int:campaign_id>/review/", views.campaign_review, name="review"),
+    path("campaigns/<int:campaign_id>/decision/", views.campaign_decision, name="decision"),
+    path("campaigns/<int:campaign_id>/suspension/", views.campaign_suspend, name="suspend"),
+    path("pledges/<pledge_id>/cancel/", views.pledge_cancel, name="pledge_cancel"),
+    path("investor/pledges/", views.my_pledges, name="my_pledges"),
+    path("issuer/campaigns/", views.issuer_campaigns, name="issuer"),
+    path("operator/campaigns/", views.review_queue, name="review_queue"),
+]

@@ -1,0 +1,157 @@
+"""The demo's crowdfunding: one live campaign of each kind by the demo enterprise, with pledges
+from the demo investor and three demo backers, so a newcomer sees each kind at once. The
+reward campaign has already reached its goal and the donation campaign is far from its goal;
+both end on the same day (the rulebook's least days open from today), so running close of
+business for that day shows one paying out and the other giving every pledge back."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from puhui.crowdfunding.models import Campaign, Pledge
+from puhui.crowdfunding.services import (
+    CampaignDraft,
+    PledgeRequest,
+    TierDraft,
+    campaign_create,
+    campaign_decide,
+    campaign_mark_reviewed,
+    campaign_submit,
+    crowdfunding_rules,
+    pledge_place,
+    risks_acknowledge,
+    standing_declare,
+)
+from puhui.custody.ports import CustodyAccount
+from puhui.devtools.campaign_world import BOLD_ANSWERS
+from puhui.devtools.world import admitted, bank_card_new, resident_id_new
+from puhui.ledger.models import Account
+from puhui.ledger.services import account_for
+from puhui.parties.models import Enterprise, InvestorProfile, Role, User
+from puhui.parties.services import investor_submit, user_create
+
+Deposit = Callable[[Account, int, uuid.UUID], None]
+KINDS = ("donation", "reward", "debt", "equity")
+BACKERS = (("demo-backer-wu", "Wu Lan", "13900000011"), ("demo-backer-sun", "Sun Hao",
+                                                         "13900000012"),
+           ("demo-backer-he", "He Ping", "13900000013"))
+
+TITLES = {"reward": "West Lake spring tea, pressed by hand",
+          "donation": "Breakfast for elderly neighbours",
+          "debt": "Notes for a second tea house", "equity": "Shares in West Lake Tea House"}
+_RISKS = ("The money may be lost if the tea house fails; rewards may arrive late; notes and "
+          "shares cannot be sold quickly.")
+
+
+def _drafts(today: date, days: int) -> dict[str, CampaignDraft]:
+    delivery = today + timedelta(days=120)
+    common: dict[str, Any] = dict(risks=_RISKS, days_open=days, funding_model="all_or_nothing")
+    return {
+        "reward": CampaignDraft(
+            kind="reward", title=TITLES["reward"],
+            summary="Pre-order this spring's Longjing and help us buy a second tea press.",
+            story="We have served tea by West Lake since 2018. A second press doubles what we "
+                  "can make for our regular guests and the shops that ask us.",
+            use_of_funds="Tea press 2,000; packaging 800; the platform's fee 5 %.",
+            goal=Decimal("3000"), min_pledge=Decimal("10"), maximum=Decimal("8000"),
+            tiers=(TierDraft("A thank-you postcard", "Drawn by our staff.", Decimal("20"), None,
+                             delivery),
+                   TierDraft("Spring Longjing, 250 g", "Picked and pressed this April.",
+                             Decimal("99"), 60, delivery, ships=True),
+                   TierDraft("Tea master's set", "A clay pot, four cups and 500 g of tea.",
+                             Decimal("499"), 5, delivery, ships=True)), **common),
+        "donation": CampaignDraft(
+            kind="donation", title=TITLES["donation"],
+            summary="Free morning tea and buns for the neighbourhood's elderly for a year.",
+            story="Every morning thirty elderly neighbours come by. Gifts pay for their tea "
+                  "and buns; the tea house gives the room and the staff.",
+            use_of_funds="Tea and buns for 365 mornings.", goal=Decimal("50000"),
+            min_pledge=Decimal("1"), **common),
+        "debt": CampaignDraft(
+            kind="debt", title=TITLES["debt"],
+            summary="Lend to the tea house at 8 % a year, repaid monthly over 12 months.",
+            story="A second room on Nanshan Road opens in spring; the notes pay for its fit-out.",
+            use_of_funds="Fit-out 150,000; furniture 50,000.", goal=Decimal("200000"),
+            maximum=Decimal("300000"), min_pledge=Decimal("1000"),
+            rate_annual=Decimal("0.08"), term_months=12, repayment_method="equal-installment",
+            **(common | {"days_open": days + 20})),
+        "equity": CampaignDraft(
+            kind="equity", title=TITLES["equity"],
+            summary="A private round for qualified investors: 5 % of the company.",
+            story="Our regular guests asked to own part of the tea house; this round lets up "
+                  "to 200 qualified investors do so through the platform's nominee.",
+            use_of_funds="New rooms 60 %; a roastery 30 %; working capital 10 %.",
+            goal=Decimal("500000"), maximum=Decimal("1000000"), min_pledge=Decimal("1000"),
+            pre_money_valuation=Decimal("19000000"), share_class="Ordinary",
+            price_per_share=Decimal("10"), holding="nominee",
+            **(common | {"days_open": days + 35})),
+    }
+
+
+# Pledges: (campaign kind, backer key, amount, tier price in yuan or None, units).
+PLEDGES = (
+    ("reward", "investor", "99", 99, 1), ("reward", "demo-backer-wu", "998", 499, 2),
+    ("reward", "demo-backer-sun", "2000", None, 1), ("reward", "demo-backer-he", "198", 99, 2),
+    ("donation", "investor", "200", None, 1), ("donation", "demo-backer-wu", "500", None, 1),
+    ("debt", "investor", "10000", None, 1), ("debt", "demo-backer-sun", "50000", None, 1),
+    ("equity", "demo-backer-he", "100000", None, 1),
+    ("equity", "demo-backer-wu", "50000", None, 1),
+)
+
+
+def _backers(checker: tuple[User, User], deposit: Deposit, key: Callable[[str], uuid.UUID]
+             ) -> dict[str, User]:
+    """Three admitted investors with bold risk profiles and the financial assets of qualified
+    investors, each with money at the custodian (no logins: random passwords)."""
+    backers = {}
+    for username, name, phone in BACKERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(username=username, password=uuid.uuid4().hex, role=Role.INVESTOR)
+            profile = investor_submit(
+                user=user, kind="person", full_name=name, resident_id=resident_id_new(),
+                phone=phone, bank_card=bank_card_new(),
+                declared_income_yuan=Decimal("600000"), net_worth_yuan=Decimal("5000000"),
+                answers=dict(BOLD_ANSWERS))
+            admitted(profile.review, *checker)
+        backers[username] = user
+        wallet = account_for(kind=CustodyAccount.INVESTOR_WALLET, owner=user.ledger_owner,
+                             currency="CNY", debits_must_not_exceed_credits=True)
+        for part in range(3):  # within the rulebook's limits per deposit and per day
+            deposit(wallet, 50_000_00, key(f"{username}-deposit-{part}"))
+    return backers
+
+
+def demo_campaigns(*, users: dict[str, User], enterprise: Enterprise, investor: InvestorProfile,
+                   deposit: Deposit, key: Callable[[str], uuid.UUID], today: date) -> None:
+    """Each kind online with its pledges; safe to run again (found by title, pledges by id)."""
+    backers = _backers((users["operator"], users["checker"]), deposit, key) | {
+        "investor": investor.user}
+    for backer in backers.values():
+        for kind in KINDS:
+            risks_acknowledge(backer=backer, kind=kind)
+        standing_declare(backer=backer, accredited=False, financial_assets=Decimal("3500000"),
+                         average_income_3_years=Decimal("300000"))
+    campaigns = {}
+    for kind, draft in _drafts(today, crowdfunding_rules().minimum_days_open).items():
+        campaign = Campaign.objects.filter(enterprise=enterprise, title=draft.title).first()
+        if campaign is None:
+            campaign = campaign_create(issuer=users["borrower"], enterprise=enterprise,
+                                       draft=draft)
+            campaign_submit(issuer=users["borrower"], campaign=campaign)
+            campaign_mark_reviewed(campaign=campaign, reviewer=users["operator"],
+                                   note="demo data")
+            campaign = campaign_decide(campaign=campaign, approver=users["checker"],
+                                       approve=True, reasons="", business_date=today)
+        campaigns[kind] = campaign
+    for index, (kind, who, amount, tier_price, units) in enumerate(PLEDGES):
+        pledge_id = key(f"pledge-{index}")
+        if Pledge.objects.filter(pk=pledge_id).exists():
+            continue
+        campaign = campaigns[kind]
+        tier = (campaign.tiers.get(price_fen=tier_price * 100) if tier_price else None)
+        pledge_place(campaign=campaign, business_date=today, request=PledgeRequest(
+            pledge_id=pledge_id, backer=backers[who], amount=Decimal(amount),
+            tier_id=tier.pk if tier else None, quantity=units, name_shown=who != "investor"))
