@@ -83,11 +83,13 @@ def _register_routers() -> None:
     from django.conf import settings
 
     if settings.PUHUI_ROLE in ("platform", "all"):
+        from puhui.crowdfunding.api import router as crowdfunding_router
         from puhui.ledger.api import router as ledger_router
         from puhui.lending.api import router as lending_router
         from puhui.parties.api import router as parties_router
         from puhui.rulebook.api import router as rulebook_router
 
+        api.add_router("/crowdfunding", crowdfunding_router)
         api.add_router("/ledger", ledger_router)
         api.add_router("/lending", lending_router)
         api.add_router("/parties", parties_router)

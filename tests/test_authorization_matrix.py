@@ -171,6 +171,11 @@ MATRIX = [
     ("GET", "/issuer/campaigns/", (B,), False),
     ("POST", "/issuer/campaigns/", (B,), False),
     ("GET", "/operator/campaigns/", (O, R), False),
+    ("GET", "/api/v1/crowdfunding/campaigns", EVERYONE, False),
+    ("GET", "/api/v1/crowdfunding/campaigns/{campaign}", EVERYONE, False),
+    ("POST", "/api/v1/crowdfunding/campaigns/{campaign}/pledges", (I,), False),
+    ("GET", "/api/v1/crowdfunding/pledges", (I,), False),
+    ("POST", "/api/v1/crowdfunding/pledges/{pledge}/cancel", (I,), False),
 ]
 # Routes that are not pages of their own (they act and redirect) or are reached by a link.
 NOT_IN_MATRIX = {"logout/", "i18n/setlang/", "login/totp/", "password-reset/sent/",

@@ -137,14 +137,12 @@ def campaign_pledge(request: HttpRequest, campaign_id: int) -> HttpResponse:
     form = PledgeForm(request.POST, tiers=campaign.tiers.all())
     if form.is_valid():
         tier = form.cleaned_data.get("tier")
-        try:
-            services.pledge_place(campaign=campaign, request=services.PledgeRequest(
-                pledge_id=form.sent_id, backer=user, amount=form.cleaned_data["amount"],
-                tier_id=tier.pk if tier else None,
-                quantity=form.cleaned_data.get("quantity") or 1,
-                name_shown=form.cleaned_data["name_shown"]))
-        except PuhuiError as error:
-            form_error(form, error)
+        outcome = services.pledge_gathered(campaign=campaign, request=services.PledgeRequest(
+            pledge_id=form.sent_id, backer=user, amount=form.cleaned_data["amount"],
+            tier_id=tier.pk if tier else None, quantity=form.cleaned_data.get("quantity") or 1,
+            name_shown=form.cleaned_data["name_shown"]))
+        if outcome.error is not None:
+            form_error(form, outcome.error)
         else:
             messages.success(request, _("Your pledge is made; the money is held in your "
                                         "wallet until the deadline."))

@@ -14,6 +14,7 @@ from puhui.crowdfunding.services.campaigns import (
     campaign_submit,
     campaign_suspend,
 )
+from puhui.crowdfunding.services.gathering import pledge_gathered
 from puhui.crowdfunding.services.pledges import (
     PledgeOutcome,
     PledgeRequest,
@@ -35,6 +36,6 @@ __all__ = [
     "campaign_close_early", "campaign_create", "campaign_decide", "campaign_fee_fen",
     "campaign_mark_reviewed", "campaign_raised_fen", "campaign_settle", "campaign_submit",
     "campaign_suspend", "campaigns_settle_due", "cancellation_cutoff", "crowdfunding_rules",
-    "pledge_cancel", "pledge_place", "pledges_place", "risks_acknowledge", "standing_declare",
-    "tier_left",
+    "pledge_cancel", "pledge_gathered", "pledge_place", "pledges_place", "risks_acknowledge",
+    "standing_declare", "tier_left",
 ]
