@@ -101,7 +101,11 @@ TEMPLATES = [
 
 
 def database_from_url(url: str) -> dict:
-    config: dict = dict(dj_database_url.parse(url, conn_max_age=0))
+    # Connections kept open this many seconds (0: one per request); a server under load keeps
+    # them (DATABASE_CONN_MAX_AGE=600), checked before reuse.
+    config: dict = dict(dj_database_url.parse(
+        url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # One writer at a time, taken at BEGIN: a writer never fails half-way on a lock upgrade.
         config["OPTIONS"] = {

@@ -114,7 +114,7 @@ def campaign_get(request: HttpRequest, campaign_id: int) -> CampaignOut:
              summary="Pledge (a pending hold on your wallet until the deadline)")
 def pledge_place(request: HttpRequest, campaign_id: int, payload: PledgeIn) -> Status[PledgeOut]:
     user = _user(request)
-    campaign = selectors.campaign_for(user=user, campaign_id=campaign_id)
+    campaign = selectors.campaign_to_pledge(campaign_id=campaign_id)
     outcome = services.pledge_gathered(campaign=campaign, request=services.PledgeRequest(
         pledge_id=payload.id, backer=user, amount=payload.amount, tier_id=payload.tier_id,
         quantity=payload.quantity, name_shown=payload.name_shown))

@@ -70,6 +70,16 @@ def campaign_for(*, user: User | None, campaign_id: int) -> "PledgedCampaign":
     return campaign
 
 
+def campaign_to_pledge(*, campaign_id: int) -> Campaign:
+    """The campaign row a pledge books on (no figures read: the hot path); a campaign that is
+    not public is not found."""
+    campaign = Campaign.objects.filter(pk=campaign_id, status__in=(
+        *PUBLIC, CampaignStatus.SUSPENDED)).first()
+    if campaign is None:
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"campaign {campaign_id}")
+    return campaign
+
+
 def campaigns_of_issuer(*, user: User) -> "QuerySet[PledgedCampaign]":
     return _with_progress(Campaign.objects.filter(enterprise__representative=user)).order_by(
         "-created_at")

@@ -1,5 +1,6 @@
 """A real server process for the HTTP benchmarks: gunicorn (2 workers × 8 threads) on the
-benchmark's scratch database, production-like settings, any role."""
+benchmark's scratch database, production-like settings (database connections kept open),
+any role."""
 
 import base64
 import os
@@ -31,15 +32,16 @@ def database_url() -> str:
             f"{settings['NAME']}")
 
 
-def server_start(port: int, *, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+def server_start(port: int, *, extra_env: dict[str, str] | None = None, workers: int = 2,
+                 threads: int = 8) -> subprocess.Popen:
     env = os.environ | {
         "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "puhui.settings",
         "SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0",
+        "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0", "DATABASE_CONN_MAX_AGE": "600",
     } | (extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "puhui.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--threads", "8", "--log-level", "warning"],
+         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(150):
         try:

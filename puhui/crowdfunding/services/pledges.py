@@ -80,27 +80,38 @@ class _Tallies:
     acknowledged: set[int]
     in_campaign: Counter[int]  # fen each backer holds in this campaign
     used_12_months: Counter[int]  # fen each backer holds in counted kinds over 12 months
+    other_backers: int  # backers holding a pledge in this campaign, outside this batch
+
+    def backers(self) -> int:
+        return self.other_backers + len(+self.in_campaign)
 
 
 def _tallies(campaign: Campaign, backers: set[int], rules: Crowdfunding, now: datetime
              ) -> _Tallies:
+    """Read once per batch, each a query over this batch's backers (the campaign's number of
+    backers only when the kind caps it)."""
+    kind = rules.kind(campaign.kind)
     held = Pledge.objects.filter(campaign=campaign, status__in=PLEDGE_LIVE)
-    in_campaign = Counter({row["backer_id"]: row["total"] for row in held.values(
-        "backer_id").annotate(total=Sum("amount_fen"))})
-    counted = [kind for kind in ("donation", "reward", "debt", "equity")
-               if rules.kind(kind).counts_toward_investor_limit]
-    used = Pledge.objects.filter(
-        backer_id__in=backers, campaign__kind__in=counted,
-        status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED),
-        created_at__gte=now - timedelta(days=365))
+    in_campaign = Counter({row["backer_id"]: row["total"] for row in held.filter(
+        backer_id__in=backers).values("backer_id").annotate(total=Sum("amount_fen"))})
+    used: Counter[int] = Counter()
+    if kind.counts_toward_investor_limit:
+        counted = [name for name in ("donation", "reward", "debt", "equity")
+                   if rules.kind(name).counts_toward_investor_limit]
+        used = Counter({row["backer_id"]: row["total"] for row in Pledge.objects.filter(
+            backer_id__in=backers, campaign__kind__in=counted,
+            status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED),
+            created_at__gte=now - timedelta(days=365)).values("backer_id").annotate(
+            total=Sum("amount_fen"))})
+    others = 0
+    if kind.max_backers is not None:
+        others = held.exclude(backer_id__in=backers).values("backer_id").distinct().count()
     return _Tallies(
         profiles=InvestorProfile.objects.in_bulk(backers, field_name="user_id"),
         standings=BackerStanding.objects.in_bulk(backers, field_name="backer_id"),
         acknowledged=set(RiskAcknowledgement.objects.filter(
             backer_id__in=backers, kind=campaign.kind).values_list("backer_id", flat=True)),
-        in_campaign=in_campaign,
-        used_12_months=Counter({row["backer_id"]: row["total"] for row in used.values(
-            "backer_id").annotate(total=Sum("amount_fen"))}))
+        in_campaign=in_campaign, used_12_months=used, other_backers=others)
 
 
 def _backer_may_pledge(campaign: Campaign, rules: Crowdfunding, tallies: _Tallies,
@@ -129,7 +140,7 @@ def _backer_may_pledge(campaign: Campaign, rules: Crowdfunding, tallies: _Tallie
         raise PuhuiError(CrowdfundingError.QUALIFIED_INVESTORS_ONLY,
                          rule=rules.qualified_investors.source)
     if kind.max_backers is not None and not already and (
-            len(+tallies.in_campaign) >= kind.max_backers):
+            tallies.backers() >= kind.max_backers):
         raise PuhuiError(CrowdfundingError.BACKERS_FULL, maximum=kind.max_backers)
     if kind.counts_toward_investor_limit and rules.investor_limits is not None:
         limit = investor_limit_fen(rules.investor_limits, income=profile.declared_income_yuan,
@@ -212,10 +223,11 @@ def pledges_place(*, campaign: Campaign, requests: Sequence[PledgeRequest],
     business_date, now = business_date or business_date_today(), now or timezone.now()
     campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     outcomes: dict[uuid.UUID, PledgeOutcome] = {}
-    for request in requests:  # a second send, in an earlier batch
-        existing = Pledge.objects.filter(pk=request.pledge_id).first()
-        if existing is not None:
-            outcomes[request.pledge_id] = _sent_again(existing, campaign, request)
+    placed = Pledge.objects.in_bulk([r.pledge_id for r in requests])  # sent before
+    for request in requests:
+        if request.pledge_id in placed:
+            outcomes[request.pledge_id] = _sent_again(placed[request.pledge_id], campaign,
+                                                      request)
     fresh = [r for r in requests if r.pledge_id not in outcomes]
     if fresh:
         try:
