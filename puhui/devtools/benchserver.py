@@ -41,7 +41,8 @@ def server_start(port: int, *, extra_env: dict[str, str] | None = None, workers:
     } | (extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "puhui.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads), "--log-level", "warning"],
+         f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--log-level", "warning"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(150):
         try:
