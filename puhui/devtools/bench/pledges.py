@@ -168,7 +168,7 @@ def bench_pledges(*, backers: int = 200, pledges: int = 10, seed: int = 2026) ->
         server.wait(timeout=30)
     live = Pledge.objects.filter(campaign=campaign, status=PledgeStatus.PENDING)
     accepted = live.count()
-    stock = Account.objects.get(pk=tier.stock_account_id)
+    stock = Account.objects.get(pk=tier.stock_account_id or 0)
     units_taken = sum(p.quantity for p in live.filter(tier=tier))
     latencies.sort()
 
