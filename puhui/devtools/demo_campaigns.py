@@ -1,6 +1,7 @@
 """The demo's crowdfunding: one live campaign of each kind by the demo enterprise, with pledges
 from the demo investor and three demo backers, so a newcomer sees each kind at once. The
-reward campaign has already reached its goal and the donation campaign is far from its goal;
+demo investor has pledged nothing yet (and reads each kind's risks on the page). The reward
+campaign has already reached its goal and the donation campaign is far from its goal;
 both end on the same day (the rulebook's least days open from today), so running close of
 business for that day shows one paying out and the other giving every pledge back."""
 
@@ -92,10 +93,10 @@ def _drafts(today: date, days: int) -> dict[str, CampaignDraft]:
 
 # Pledges: (campaign kind, backer key, amount, tier price in yuan or None, units).
 PLEDGES = (
-    ("reward", "investor", "99", 99, 1), ("reward", "demo-backer-wu", "998", 499, 2),
+    ("reward", "demo-backer-wu", "998", 499, 2),
     ("reward", "demo-backer-sun", "2000", None, 1), ("reward", "demo-backer-he", "198", 99, 2),
-    ("donation", "investor", "200", None, 1), ("donation", "demo-backer-wu", "500", None, 1),
-    ("debt", "investor", "10000", None, 1), ("debt", "demo-backer-sun", "50000", None, 1),
+    ("donation", "demo-backer-he", "200", None, 1), ("donation", "demo-backer-wu", "500", None, 1),
+    ("debt", "demo-backer-he", "10000", None, 1), ("debt", "demo-backer-sun", "50000", None, 1),
     ("equity", "demo-backer-he", "100000", None, 1),
     ("equity", "demo-backer-wu", "50000", None, 1),
 )
@@ -129,9 +130,10 @@ def demo_campaigns(*, users: dict[str, User], enterprise: Enterprise, investor: 
     """Each kind online with its pledges; safe to run again (found by title, pledges by id)."""
     backers = _backers((users["operator"], users["checker"]), deposit, key) | {
         "investor": investor.user}
-    for backer in backers.values():
-        for kind in KINDS:
-            risks_acknowledge(backer=backer, kind=kind)
+    for who, backer in backers.items():
+        if who != "investor":  # the demo investor reads the risks on the page, as anyone would
+            for kind in KINDS:
+                risks_acknowledge(backer=backer, kind=kind)
         standing_declare(backer=backer, accredited=False, financial_assets=Decimal("3500000"),
                          average_income_3_years=Decimal("300000"))
     campaigns = {}

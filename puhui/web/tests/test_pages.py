@@ -142,9 +142,8 @@ def test_the_borrower_and_investor_figures_add_up(client, demo):
     login(client, "investor")
     investor = client.get("/investor/").content.decode()
     assert "20,000.00 CNY" in investor.split('data-testid="invested">')[1][:40]
-    # 50,000.00 deposited, 20,000.00 lent, 10,000.00 held by the open listing's bid and
-    # 10,299.00 by the demo's pledges (99.00 + 200.00 + 10,000.00)
-    assert "9,701.00 CNY" in investor.split('data-testid="cash">')[1][:40]
+    # 50,000.00 deposited, 20,000.00 lent and 10,000.00 held by the open listing's bid
+    assert "20,000.00 CNY" in investor.split('data-testid="cash">')[1][:40]
 
 
 def test_a_visitor_sees_the_platform_and_its_live_listings(client, demo):
