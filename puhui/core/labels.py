@@ -9,12 +9,15 @@ of every page, tests/browser, fails on it)."""
 
 import enum
 import inspect
+from collections.abc import Iterable
 from functools import cache
 
 from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 LEDGER_VOCABULARY: dict[str, Promise] = {
     # account kinds
@@ -123,3 +126,9 @@ def rule_label(rule_id: str) -> object:
             suffix = parts[length:]
             return f"{label} ({label_of(suffix[0])})" if suffix else label
     return rule_id
+
+
+def labels_joined(labels: Iterable[object]) -> StrOrPromise:
+    """Labels joined by commas, each in the language the sentence is finally read in."""
+    shown = list(labels)
+    return format_lazy(", ".join(["{}"] * len(shown)), *shown)

@@ -76,6 +76,8 @@ def _user(request: HttpRequest) -> User:
 
 def _campaign_out(campaign: "PledgedCampaign", *, tiers: bool = False) -> CampaignOut:
     shown = lambda fen: str(money_from_minor(fen, campaign.currency))  # noqa: E731
+    rewards = list(campaign.tiers.all()) if tiers else []
+    left = services.tiers_left(rewards)
     return CampaignOut(
         id=campaign.pk, issuer=campaign.enterprise.name, kind=campaign.kind,
         funding_model=campaign.funding_model, title=campaign.title, summary=campaign.summary,
@@ -84,8 +86,7 @@ def _campaign_out(campaign: "PledgedCampaign", *, tiers: bool = False) -> Campai
         min_pledge=shown(campaign.min_pledge_fen), pledged=shown(campaign.pledged_fen or 0),
         backers=campaign.backers, status=campaign.status, deadline=campaign.deadline,
         tiers=[TierOut(id=tier.pk, title=tier.title, price=shown(tier.price_fen),
-                       quantity=tier.quantity, left=services.tier_left(tier))
-               for tier in campaign.tiers.all()] if tiers else [])
+                       quantity=tier.quantity, left=left[tier.pk]) for tier in rewards])
 
 
 def _pledge_out(pledge: Pledge) -> PledgeOut:

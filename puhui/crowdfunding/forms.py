@@ -42,7 +42,7 @@ class CampaignForm(OnceOnlyForm):
     rate_annual = forms.DecimalField(label=_("Notes: annual rate (e.g. 0.08)"), min_value=0,
                                      max_value=1, decimal_places=4, required=False)
     term_months = forms.IntegerField(label=_("Notes: term (months)"), min_value=1,
-                                     max_value=60, required=False)
+                                     required=False)
     repayment_method = forms.ChoiceField(
         label=_("Notes: repayment method"), required=False,
         choices=[("", "—"), *[(m.value, label_of(m.value)) for m in Method]])

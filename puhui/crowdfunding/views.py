@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -35,17 +34,8 @@ from puhui.crowdfunding.models import (
     CampaignStatus,
     RiskAcknowledgement,
 )
-from puhui.parties.forms import error_sentence, form_error
+from puhui.parties.forms import FORM_REFUSED, error_sentence, form_error, user_in_role
 from puhui.parties.models import Role, User
-
-FORM_REFUSED = 400  # a page shown again with the reason its form was refused
-
-
-def _user(request: HttpRequest, *roles: Role) -> User:
-    user = request.user
-    if not isinstance(user, User) or (roles and user.role not in roles):
-        raise PermissionDenied
-    return user
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> "selectors.PledgedCampaign":
@@ -95,18 +85,19 @@ def _campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | No
                    refusal: str = "") -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     percent, shown = progress_of(campaign.pledged_fen or 0, campaign.goal_fen)
-    tiers = campaign.tiers.all()
+    tiers = list(campaign.tiers.all())
+    left = services.tiers_left(tiers)
     is_backer = user is not None and user.role == Role.INVESTOR
     context: dict[str, Any] = {
         "campaign": campaign, "percent": percent, "shown": shown,
-        "tiers": [(tier, services.tier_left(tier)) for tier in tiers],
+        "tiers": [(tier, left[tier.pk]) for tier in tiers],
         "named": selectors.backers_named(campaign),
         "cutoff": services.cancellation_cutoff(campaign),
         "open": campaign.status == CampaignStatus.ONLINE,
         "is_backer": is_backer,
         "is_issuer": user is not None and campaign.enterprise.representative_id == user.pk,
         "is_operator": user is not None and user.role == Role.OPERATOR,
-        "form": form or PledgeForm(tiers=tiers), "refusal": refusal,
+        "form": form or PledgeForm(tiers=campaign.tiers.all()), "refusal": refusal,
         "live": PLEDGE_LIVE, "reasons_form": ReasonsForm(), "early_form": EarlyCloseForm(),
         "my_pledges": campaign.pledges.filter(backer=user).select_related("tier").order_by(
             "created_at") if is_backer else [],
@@ -132,7 +123,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_pledge(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    user = _user(request, Role.INVESTOR)
+    user = user_in_role(request, Role.INVESTOR)
     campaign = _campaign(request, campaign_id)
     form = PledgeForm(request.POST, tiers=campaign.tiers.all())
     if form.is_valid():
@@ -153,7 +144,7 @@ def campaign_pledge(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def _act(request: HttpRequest, campaign_id: int, act: Callable[[User, Any], object],
          done: str, *roles: Role) -> HttpResponse:
     """Run one action on a campaign; its refusal is said on the campaign's page."""
-    user = _user(request, *roles)
+    user = user_in_role(request, *roles)
     campaign = _campaign(request, campaign_id)
     try:
         act(user, campaign)
@@ -193,7 +184,7 @@ def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_close_early(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    _user(request, Role.BORROWER)
+    user_in_role(request, Role.BORROWER)
     form = EarlyCloseForm(request.POST)
     if not form.is_valid():
         return _campaign_page(request, _campaign(request, campaign_id),
@@ -233,7 +224,7 @@ def campaign_suspend(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pledge_cancel(request: HttpRequest, pledge_id: str) -> HttpResponse:
-    user = _user(request, Role.INVESTOR)
+    user = user_in_role(request, Role.INVESTOR)
     pledge = selectors.pledge_of(backer=user, pledge_id=pledge_id)
     if pledge is None:
         raise Http404
@@ -248,7 +239,7 @@ def pledge_cancel(request: HttpRequest, pledge_id: str) -> HttpResponse:
 
 @login_required
 def my_pledges(request: HttpRequest) -> HttpResponse:
-    user = _user(request, Role.INVESTOR)
+    user = user_in_role(request, Role.INVESTOR)
     standing = BackerStanding.objects.filter(backer=user).first()
     form = StandingForm(request.POST or None, initial={
         "accredited": standing.accredited, "financial_assets": standing.financial_assets_yuan,
@@ -270,7 +261,7 @@ def my_pledges(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def issuer_campaigns(request: HttpRequest) -> HttpResponse:
-    user = _user(request, Role.BORROWER)
+    user = user_in_role(request, Role.BORROWER)
     form = CampaignForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,6 +281,6 @@ def issuer_campaigns(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    _user(request, Role.OPERATOR, Role.REGULATOR)
+    user_in_role(request, Role.OPERATOR, Role.REGULATOR)
     return render(request, "crowdfunding/review_queue.html",
                   {"rows": _rows(selectors.campaigns_to_review())})

@@ -27,11 +27,11 @@ from puhui.crowdfunding.services import (
 )
 from puhui.custody.ports import CustodyAccount
 from puhui.devtools.campaign_world import BOLD_ANSWERS
-from puhui.devtools.world import admitted, bank_card_new, resident_id_new
+from puhui.devtools.world import investor_admitted
 from puhui.ledger.models import Account
 from puhui.ledger.services import account_for
 from puhui.parties.models import Enterprise, InvestorProfile, Role, User
-from puhui.parties.services import investor_submit, user_create
+from puhui.parties.services import user_create
 
 Deposit = Callable[[Account, int, uuid.UUID], None]
 KINDS = ("donation", "reward", "debt", "equity")
@@ -111,12 +111,9 @@ def _backers(checker: tuple[User, User], deposit: Deposit, key: Callable[[str], 
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(username=username, password=uuid.uuid4().hex, role=Role.INVESTOR)
-            profile = investor_submit(
-                user=user, kind="person", full_name=name, resident_id=resident_id_new(),
-                phone=phone, bank_card=bank_card_new(),
-                declared_income_yuan=Decimal("600000"), net_worth_yuan=Decimal("5000000"),
-                answers=dict(BOLD_ANSWERS))
-            admitted(profile.review, *checker)
+            investor_admitted(user=user, maker=checker[0], checker=checker[1], full_name=name,
+                              phone=phone, declared_income_yuan=Decimal("600000"),
+                              net_worth_yuan=Decimal("5000000"), answers=dict(BOLD_ANSWERS))
         backers[username] = user
         wallet = account_for(kind=CustodyAccount.INVESTOR_WALLET, owner=user.ledger_owner,
                              currency="CNY", debits_must_not_exceed_credits=True)

@@ -3,18 +3,31 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from puhui.core.errors import PuhuiError
 from puhui.core.time_zones import TIME_ZONE_CHOICES
-from puhui.parties.models import Industry, InvestorKind, Role
+from puhui.parties.models import Industry, InvestorKind, Role, User
 from puhui.rulebook.selectors import rulebook_in_force
 
 
 def error_sentence(error: PuhuiError) -> str:
     """A service's error as a sentence in the reader's language."""
     return error.error.render(translation.get_language() or "en", error.facts)
+
+
+FORM_REFUSED = 400  # a page shown again with the reason its form was refused
+
+
+def user_in_role(request: HttpRequest, *roles: Role) -> User:
+    """The signed-in user, in one of ``roles`` when any are named; anyone else is refused."""
+    user = request.user
+    if not isinstance(user, User) or (roles and user.role not in roles):
+        raise PermissionDenied
+    return user
 
 
 def form_error(form: forms.Form, error: PuhuiError) -> None:

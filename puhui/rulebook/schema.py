@@ -332,6 +332,7 @@ class Crowdfunding(Strict):
     calendar: Literal["cn", "weekends", "none"]
     platform_fee_rate: ExactDecimal = Field(ge=0, lt=1)
     equity_transfer_lock_months: int = Field(ge=0, le=120)
+    note_max_term_months: int = Field(ge=1, le=360)  # the longest a debt campaign's note runs
     issuer_cap_12_months: ExactDecimal | None = Field(default=None, gt=0)
     investor_limits: InvestorLimits | None = None
     qualified_investors: QualifiedInvestors | None = None

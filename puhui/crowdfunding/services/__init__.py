@@ -2,7 +2,7 @@
 (accounts), a campaign's life (campaigns), pledges (pledges) and the end of a raise
 (settlement); what backers do first (backers)."""
 
-from puhui.crowdfunding.services.accounts import campaign_raised_fen, tier_left
+from puhui.crowdfunding.services.accounts import campaign_raised_fen, tier_left, tiers_left
 from puhui.crowdfunding.services.backers import risks_acknowledge, standing_declare
 from puhui.crowdfunding.services.campaigns import (
     CampaignDraft,
@@ -37,5 +37,5 @@ __all__ = [
     "campaign_mark_reviewed", "campaign_raised_fen", "campaign_settle", "campaign_submit",
     "campaign_suspend", "campaigns_settle_due", "cancellation_cutoff", "crowdfunding_rules",
     "pledge_cancel", "pledge_gathered", "pledge_place", "pledges_place", "risks_acknowledge",
-    "standing_declare", "tier_left",
+    "standing_declare", "tier_left", "tiers_left",
 ]

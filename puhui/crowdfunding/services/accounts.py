@@ -1,6 +1,8 @@
 """A campaign's ledger accounts: the escrow at the custodian, the capacity that holds exactly
 the maximum, and each limited tier's stock of units."""
 
+from collections.abc import Iterable
+
 from puhui.core.money import UNITS
 from puhui.crowdfunding.models import Campaign, RewardTier
 from puhui.crowdfunding.ports import (
@@ -72,9 +74,17 @@ def campaign_raised_fen(campaign: Campaign) -> int:
     return escrow.credits_pending + escrow.credits_posted
 
 
+def tiers_left(tiers: Iterable[RewardTier]) -> dict[int, int | None]:
+    """Units still to be had per tier (None: unlimited), the stock accounts read at once."""
+    tiers = list(tiers)
+    stocks = Account.objects.in_bulk([t.stock_account_id for t in tiers if t.stock_account_id])
+    left: dict[int, int | None] = {}
+    for tier in tiers:
+        stock = stocks.get(tier.stock_account_id or 0)
+        left[tier.pk] = (None if stock is None
+                         else stock.credits_posted - stock.debits_posted - stock.debits_pending)
+    return left
+
+
 def tier_left(tier: RewardTier) -> int | None:
-    """Units still to be had (None: unlimited)."""
-    if tier.stock_account_id is None:
-        return None
-    stock = Account.objects.get(pk=tier.stock_account_id)
-    return stock.credits_posted - stock.debits_posted - stock.debits_pending
+    return tiers_left([tier])[tier.pk]

@@ -4,7 +4,6 @@ resumed by an operator, closed early with notice. Each move is checked against
 ``CAMPAIGN_MOVES`` and leaves an audit event."""
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ from django_stubs_ext import StrOrPromise
 from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError, sent_before
+from puhui.core.labels import labels_joined
 from puhui.core.money import money_shown, money_to_minor
 from puhui.core.workdays import Calendar, add_working_days
 from puhui.crowdfunding.errors import CrowdfundingError
@@ -77,12 +77,6 @@ class CampaignDraft:
     holding: str = ""
 
 
-def _labels(labels: Iterable[StrOrPromise]) -> StrOrPromise:
-    """Labels joined for a sentence, each in the reader's language."""
-    parts = list(labels)
-    return format_lazy("{}" + ", {}" * (len(parts) - 1), *parts) if parts else ""
-
-
 def _problem(text: StrOrPromise, **facts: object) -> PuhuiError:
     """A draft refused, its problem said in the reader's language (``text`` is lazy)."""
     return PuhuiError(CrowdfundingError.CAMPAIGN_INVALID,
@@ -96,7 +90,7 @@ def _draft_check(draft: CampaignDraft, currency: str) -> None:
     if draft.funding_model not in kind.funding_models:
         raise PuhuiError(CrowdfundingError.FUNDING_MODEL_NOT_ALLOWED,
                          kind=CampaignKind(draft.kind).label,
-                         allowed=_labels(FundingModel(m).label for m in kind.funding_models),
+                         allowed=labels_joined(FundingModel(m).label for m in kind.funding_models),
                          model=FundingModel(draft.funding_model).label)
     if not rules.minimum_days_open <= draft.days_open <= rules.maximum_days_open:
         raise PuhuiError(CrowdfundingError.DAYS_OPEN_OUTSIDE_RULES,
@@ -132,8 +126,9 @@ def _debt_check(draft: CampaignDraft) -> None:
     if rate is None or rate <= 0 or (pricing is not None and rate > pricing.annual_rate_ceiling):
         raise _problem(_("a note's annual rate must be above 0 and at most {ceiling}"),
                        ceiling=pricing.annual_rate_ceiling if pricing else "1")
-    if draft.term_months is None or not 1 <= draft.term_months <= 60:
-        raise _problem(_("a note's term is 1 to 60 months"))
+    longest = crowdfunding_rules().note_max_term_months
+    if draft.term_months is None or not 1 <= draft.term_months <= longest:
+        raise _problem(_("a note's term is 1 to {months} months"), months=longest)
     if draft.repayment_method not in Method.__members__.values():
         raise _problem(_("choose how the note is repaid"))
 

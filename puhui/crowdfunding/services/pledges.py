@@ -37,7 +37,7 @@ from puhui.crowdfunding.models import (
     RiskAcknowledgement,
 )
 from puhui.crowdfunding.ports import CrowdfundingCode, crowdfunding_transfer_id
-from puhui.crowdfunding.services.accounts import campaign_raised_fen, tier_left
+from puhui.crowdfunding.services.accounts import campaign_raised_fen, tiers_left
 from puhui.crowdfunding.services.rules import crowdfunding_rules
 from puhui.custody.ports import CustodyAccount
 from puhui.ledger.errors import TransferResult
@@ -277,27 +277,33 @@ def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
         chains.append((request, amount_fen, tier, _pledge_chain(
             campaign, tier, request, amount_fen, wallets[request.backer.pk])))
     results = transfers_create([t for *_, chain in chains for t in chain]) if chains else []
-    made, position = [], 0
+    made: list[tuple[PledgeRequest, Pledge]] = []
+    refusals: list[tuple[PledgeRequest, RewardTier | None, uuid.UUID]] = []
+    position = 0
     for request, amount_fen, tier, chain in chains:
         chain_results = results[position:position + len(chain)]
         position += len(chain)
         refused = next((o for o in chain_results
                         if o.result not in (TransferResult.OK, TransferResult.LINKED_EVENT_FAILED)),
                        None)
-        if refused is None:
-            made.append(Pledge(
-                id=request.pledge_id, campaign=campaign, backer=request.backer, tier=tier,
-                quantity=request.quantity, amount_fen=amount_fen,
-                capacity_transfer_id=chain[1].id if campaign.capacity_account_id else None,
-                stock_transfer_id=chain[-1].id if tier and tier.stock_account_id else None,
-                name_shown=request.name_shown, created_at=now))
+        if refused is not None:
+            refusals.append((request, tier, refused.id))
             continue
-        outcomes[request.pledge_id] = PledgeOutcome(
-            request, error=_ledger_refusal(campaign, tier, refused.id, request.pledge_id))
-    Pledge.objects.bulk_create(made)
+        made.append((request, Pledge(
+            id=request.pledge_id, campaign=campaign, backer=request.backer, tier=tier,
+            quantity=request.quantity, amount_fen=amount_fen,
+            capacity_transfer_id=chain[1].id if campaign.capacity_account_id else None,
+            stock_transfer_id=chain[-1].id if tier and tier.stock_account_id else None,
+            name_shown=request.name_shown, created_at=now)))
+    if refusals:  # what is left, read once for every refusal of the batch
+        left, raised = tiers_left(tiers.values()), campaign_raised_fen(campaign)
+        for request, tier, refused_id in refusals:
+            outcomes[request.pledge_id] = PledgeOutcome(request, error=_ledger_refusal(
+                campaign, tier, refused_id, request.pledge_id, left=left, raised_fen=raised))
+    Pledge.objects.bulk_create([pledge for _request, pledge in made])
     audit_records((p.backer, "pledge.placed", campaign.subject,
-                   {"pledge": str(p.id), "amount_fen": p.amount_fen}) for p in made)
-    outcomes.update({p.id: PledgeOutcome(_request_of(requests, p.id), pledge=p) for p in made})
+                   {"pledge": str(p.id), "amount_fen": p.amount_fen}) for _r, p in made)
+    outcomes.update({p.id: PledgeOutcome(request, pledge=p) for request, p in made})
     if counted_against and len(made) < len(chains):
         # the ledger refused pledges the tallies had counted: decide again, on what was booked
         outcomes.update(_book(campaign, counted_against, now))
@@ -327,18 +333,15 @@ def pledges_resolve(pledges: Sequence[Pledge], *, post: bool) -> None:
                           what="the resolution of pledges")
 
 
-def _request_of(requests: Sequence[PledgeRequest], pledge_id: uuid.UUID) -> PledgeRequest:
-    return next(r for r in requests if r.pledge_id == pledge_id)
-
-
 def _ledger_refusal(campaign: Campaign, tier: RewardTier | None, refused_id: uuid.UUID,
-                    pledge_id: uuid.UUID) -> PuhuiError:
+                    pledge_id: uuid.UUID, *, left: dict[int, int | None], raised_fen: int
+                    ) -> PuhuiError:
     """Which leg of the chain the ledger refused, said as the backer needs to hear it."""
     if refused_id == pledge_id:
         return PuhuiError(CrowdfundingError.PLEDGE_OVER_WALLET)
     if tier is not None and refused_id == crowdfunding_transfer_id("pledge-stock", pledge_id):
-        return PuhuiError(CrowdfundingError.TIER_SOLD_OUT, left=tier_left(tier) or 0)
-    remaining = (campaign.maximum_fen or 0) - campaign_raised_fen(campaign)
+        return PuhuiError(CrowdfundingError.TIER_SOLD_OUT, left=left.get(tier.pk) or 0)
+    remaining = (campaign.maximum_fen or 0) - raised_fen
     if remaining <= 0:
         return PuhuiError(CrowdfundingError.CAMPAIGN_FULL)
     return PuhuiError(CrowdfundingError.PLEDGE_EXCEEDS_REMAINING,

@@ -2,7 +2,7 @@
 shared registry when it cannot be asked, and maker-checker review."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -17,6 +17,7 @@ from django_stubs_ext import StrOrPromise
 
 from puhui.audit.services import audit_record
 from puhui.core.errors import CoreError, PuhuiError, sent_before
+from puhui.core.labels import labels_joined
 from puhui.core.money import money_from_minor, money_shown, money_to_minor
 from puhui.lending.errors import LendingError
 from puhui.lending.models import (
@@ -341,7 +342,7 @@ def _product_misfits(product: LoanProduct, *, amount_fen: int, term_months: int,
                                     terms=", ".join(map(str, product.terms_months))))
     if method not in product.methods:
         problems.append(format_lazy(gettext_lazy("the repayment method must be one of: {methods}"),
-                                    methods=_labels_joined(RepaymentMethod(m).label
+                                    methods=labels_joined(RepaymentMethod(m).label
                                                            for m in product.methods)))
     if not 0 <= grace_months <= product.grace_months_max or (
         grace_months and (grace_months >= term_months or method == RepaymentMethod.BULLET)
@@ -353,9 +354,3 @@ def _product_misfits(product: LoanProduct, *, amount_fen: int, term_months: int,
     if payees_fen > amount_fen:
         problems.append(gettext_lazy("planned payees add up to more than the amount"))
     return problems
-
-
-def _labels_joined(labels: Iterable[StrOrPromise]) -> StrOrPromise:
-    """Labels joined by commas, each in the language the sentence is finally read in."""
-    shown = list(labels)
-    return format_lazy(", ".join(["{}"] * len(shown)), *shown)

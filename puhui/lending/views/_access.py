@@ -2,7 +2,7 @@
 
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from puhui.core.errors import PuhuiError
 from puhui.lending import selectors
@@ -11,16 +11,8 @@ from puhui.lending.models import (
     Loan,
     LoanApplication,
 )
-from puhui.parties.models import Role, User
-
-FORM_REFUSED = 400  # a page shown again with the reason its form was refused
-
-
-def user_in_role(request: HttpRequest, *roles: Role) -> User:
-    user = request.user
-    if not isinstance(user, User) or (roles and user.role not in roles):
-        raise PermissionDenied
-    return user
+from puhui.parties.forms import FORM_REFUSED, user_in_role
+from puhui.parties.models import User
 
 
 def http_error(error: PuhuiError) -> Exception:
@@ -46,3 +38,7 @@ def listing_seen(listing_id: int) -> Listing:
         return selectors.listing_get(listing_id=listing_id)
     except PuhuiError as error:
         raise http_error(error) from None
+
+
+__all__ = ["FORM_REFUSED", "application_seen", "http_error", "listing_seen", "loan_seen",
+           "user_in_role"]
