@@ -226,3 +226,9 @@ PUHUI_EXPOSURE_RESERVE = os.environ.get(
     "puhui.registry.client.headroom_reserve" if PUHUI_REGISTRY_URL else "")
 PUHUI_EXPOSURE_EVENTS = os.environ.get(
     "PUHUI_EXPOSURE_EVENTS", "puhui.registry.client.registry_event" if PUHUI_REGISTRY_URL else "")
+PUHUI_CROWDFUNDING_LIMIT_HOLD = os.environ.get(
+    "PUHUI_CROWDFUNDING_LIMIT_HOLD",
+    "puhui.registry.client.crowdfunding_limit_hold" if PUHUI_REGISTRY_URL else "")
+PUHUI_CROWDFUNDING_LIMIT_RESOLVE = os.environ.get(
+    "PUHUI_CROWDFUNDING_LIMIT_RESOLVE",
+    "puhui.registry.client.crowdfunding_limit_resolve" if PUHUI_REGISTRY_URL else "")

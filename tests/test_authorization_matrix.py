@@ -106,6 +106,8 @@ MATRIX = [
     ("POST", "/api/v1/registry/reservations", (), False),
     ("POST", "/api/v1/registry/reservations/{reference}/release", (), False),
     ("POST", "/api/v1/registry/reservations/{reference}/convert", (), False),
+    ("POST", "/api/v1/registry/limits", (), False),
+    ("POST", "/api/v1/registry/limits/{reference}/resolve", (), False),
     ("POST", "/api/v1/registry/negative-records", (), False),
     ("POST", "/api/v1/registry/disputes/{dispute}/answer", (), False),
     ("POST", "/api/v1/registry/subject/report", (), False),

@@ -22,6 +22,15 @@ class CrowdfundingError(ErrorCode):
     ISSUER_CAP_EXCEEDED = 409, _(
         "An issuer may raise at most {cap} in 12 months; {raised} is raised or being raised, "
         "so at most {left} is left.")
+    ISSUER_CAP_ACROSS_PLATFORMS = 409, _(
+        "Across all platforms, an issuer may raise {limit} in 12 months; {used} is raised or "
+        "being raised, so at most {left} is left.")
+    LIMIT_ACROSS_PLATFORMS = 409, _(
+        "Across all platforms, your crowdfunding limit for 12 months is {limit}; {used} is "
+        "invested or pledged, so at most {left} is left.")
+    REGISTRY_UNREACHABLE = 503, _(
+        "The shared credit registry could not be asked ({reason}); nothing was done. Try "
+        "again in a moment.")
     CAMPAIGN_NOT_OPEN = 409, _("This campaign is not taking pledges.")
     CAMPAIGN_FULL = 409, _("This campaign has reached its maximum; nothing is left to pledge.")
     PLEDGE_EXCEEDS_REMAINING = 409, _(

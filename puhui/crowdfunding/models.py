@@ -95,6 +95,8 @@ class Campaign(models.Model):
     escrow_account_id = models.BigIntegerField(null=True, blank=True)
     capacity_account_id = models.BigIntegerField(null=True, blank=True)
     capacity_sink_account_id = models.BigIntegerField(null=True, blank=True)
+    # its maximum raise reserved under the issuer's 12-month cap at the shared registry
+    cap_reserved_fen = models.BigIntegerField(default=0)
     raised_fen = models.BigIntegerField(default=0)  # set when it closes
     fee_fen = models.BigIntegerField(default=0)
     rulebook_id = models.CharField(max_length=40)
@@ -180,6 +182,8 @@ class Pledge(models.Model):
     status = models.CharField(max_length=10, choices=PledgeStatus.choices,
                               default=PledgeStatus.PENDING)
     reconfirm_by = models.DateField(null=True, blank=True)  # after a material change
+    # part of the backer's 12-month limit reserved at the shared registry for this pledge
+    reserved_across_platforms = models.BooleanField(default=False)
     name_shown = models.BooleanField(default=False)  # the backer's consent to be named
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,10 +4,12 @@ an investor only its own profile; operators and regulators see all."""
 from django.db.models import QuerySet
 
 from puhui.core.errors import CoreError, PuhuiError
+from puhui.core.pii import pii_decrypt
 from puhui.parties.models import (
     AdmittanceReview,
     ApiToken,
     Enterprise,
+    InvestorKind,
     InvestorProfile,
     LicenceDocument,
     ReviewStatus,
@@ -58,6 +60,14 @@ def licence_document_for(*, user: User, enterprise_id: int,
 
 def investor_profile_of(*, user: User) -> InvestorProfile | None:
     return InvestorProfile.objects.select_related("review").filter(user=user).first()
+
+
+def investor_identity(profile: InvestorProfile) -> tuple[str, str]:
+    """How the shared registry knows an investor: a person by resident ID, an institution by
+    its unified social credit code (kind, identity)."""
+    if profile.kind == InvestorKind.INSTITUTION:
+        return "enterprise", profile.uscc
+    return "person", pii_decrypt(profile.resident_id_encrypted, context="resident_id")
 
 
 def reviews_open() -> QuerySet[AdmittanceReview]:

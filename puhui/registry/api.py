@@ -109,6 +109,21 @@ class ReservationOut(Schema):
     status: str
 
 
+class LimitHoldIn(Schema):
+    purpose: str = Field(max_length=12)
+    subject_kind: str = Field(max_length=10)
+    subject_id: str = Field(min_length=1, max_length=40)
+    reference: str = Field(min_length=1, max_length=64)
+    amount: str = Field(max_length=20)
+    limit: str = Field(max_length=20)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class LimitResolveIn(Schema):
+    collected: str = Field(max_length=20)  # "0" releases
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
 class NegativeRecordIn(Schema):
     subject_kind: str = Field(max_length=10)
     subject_id: str = Field(min_length=1, max_length=40)
@@ -194,6 +209,26 @@ def reservation_convert(request: HttpRequest, reference: str,
                         payload: dict[str, Any] = Body(...)) -> ReservationOut:  # noqa: B008
     return _reservation_out(services.reservation_convert(
         member=_member(request), reference=reference, trade_line=payload))
+
+
+@router.post("/limits", response={201: ReservationOut},
+             summary="Reserve part of a backer's or an issuer's 12-month crowdfunding limit")
+def limit_hold(request: HttpRequest, payload: LimitHoldIn) -> Status[ReservationOut]:
+    reservation = services.limit_hold(
+        member=_member(request), purpose=payload.purpose, subject_kind=payload.subject_kind,
+        subject_id=payload.subject_id, reference=payload.reference,
+        amount_fen=money_to_minor(payload.amount, payload.currency),
+        limit_fen=money_to_minor(payload.limit, payload.currency), currency=payload.currency)
+    return Status(201, _reservation_out(reservation))
+
+
+@router.post("/limits/{reference}/resolve", response=ReservationOut,
+             summary="The raise ended: convert what was collected, or release (0)")
+def limit_resolve(request: HttpRequest, reference: str, payload: LimitResolveIn
+                  ) -> ReservationOut:
+    return _reservation_out(services.limit_resolve(
+        member=_member(request), reference=reference,
+        collected_fen=money_to_minor(payload.collected, payload.currency)))
 
 
 @router.post("/negative-records", response={201: dict[str, Any]},

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from puhui.core.money import money_from_minor, money_shown
 from puhui.core.signing import signature
+from puhui.crowdfunding.ports import LimitAnswer, LimitHold
 from puhui.lending.ports import (
     ApplicationFacts,
     Check,
@@ -165,6 +166,36 @@ def headroom_reserve(*, application: ApplicationFacts, rulebook: Rulebook) -> Re
     return RegistryAnswer([Check.said(RULE_ID, True, _(
         "{amount} of headroom reserved at the shared credit registry"),
         amount=money_shown(application.amount_fen, "CNY"))])
+
+
+def crowdfunding_limit_hold(hold: LimitHold) -> LimitAnswer:
+    """``PUHUI_CROWDFUNDING_LIMIT_HOLD``: part of a backer's (or an issuer's) 12-month limit
+    reserved across every platform; refused with what is used and left."""
+    money = lambda fen: str(money_from_minor(fen, hold.currency))  # noqa: E731
+    try:
+        held = registry_client().call("POST", "/limits", {
+            "purpose": str(hold.purpose), "subject_kind": hold.subject_kind,
+            "subject_id": hold.subject_id, "reference": hold.reference,
+            "amount": money(hold.amount_fen), "limit": money(hold.limit_fen),
+            "currency": hold.currency})
+    except RegistryUnavailable as error:
+        return LimitAnswer(held=False, unreachable=str(error))
+    except RegistryRefused as refused:
+        if refused.code != "OVER_CROSS_PORTAL_LIMIT":
+            return LimitAnswer(held=False, unreachable=refused.message_en)
+        return LimitAnswer(held=False, facts={key: str(refused.detail.get(key, ""))
+                                              for key in ("limit", "used", "left")})
+    return LimitAnswer(held=held.get("status") == "held",
+                       unreachable="" if held.get("status") == "held" else
+                       f"the reservation is {held.get('status')}, no longer held")
+
+
+def crowdfunding_limit_resolve(reference: str, collected_fen: int, currency: str) -> None:
+    """``PUHUI_CROWDFUNDING_LIMIT_RESOLVE``: queue, in the current transaction, what was
+    collected under a reservation (0: released); sent after commit."""
+    OutboxMessage.objects.create(method="POST", path=f"/limits/{reference}/resolve", body={
+        "collected": str(money_from_minor(collected_fen, currency)), "currency": currency})
+    transaction.on_commit(outbox_send)
 
 
 # --- what a member tells the registry after the application ------------------------------------

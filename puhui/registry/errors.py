@@ -17,6 +17,11 @@ class RegistryError(ErrorCode):
     OVER_CROSS_PLATFORM_CAP = 409, _(
         "This would take the borrower over the cap of {cap} CNY across all platforms: "
         "{exposure} CNY is outstanding or reserved, {headroom} CNY is left.")
+    OVER_CROSS_PORTAL_LIMIT = 409, _(
+        "{purpose}: the limit is {limit} over 12 months across all platforms; {used} is "
+        "reserved or invested, {left} is left.")
+    COLLECTED_OVER_RESERVED = 400, _(
+        "More cannot be collected under {reference} than was reserved.")
     RESERVATION_DIFFERS = 409, _(
         "A reservation for {reference} already exists with a different amount.")
     RESERVATION_NOT_FOUND = 404, _("There is no reservation for {reference}.")

@@ -11,8 +11,10 @@ is a separate deployment, ``puhui serve --role registry``), never in a platform'
 - ``TradeLine``: one financing as the member last reported it (PBOC-like 24-month payment
   history); ``TradeLineReport`` is the append-only log of what was reported, one row per
   member event id, which makes reporting idempotent.
-- ``Reservation``: headroom under the cross-platform cap held while a listing raises money;
-  released when the listing fails, converted when the loan is made.
+- ``Reservation``: headroom under a cap across members, held while money is being raised:
+  a borrower's cap (a listing; released when it fails, converted when the loan is made), a
+  backer's 12-month crowdfunding limit (a pledge) or an issuer's 12-month cap (a campaign),
+  the last two converted at the amount collected, which counts for 12 months.
 - ``NegativeRecord``: default, confirmed fake information or fraud, reported after the subject
   was notified, expiring after the rulebook's retention; ``Dispute`` flags a record or trade
   line until the member answers, escalated past the rulebook's deadline.
@@ -173,11 +175,20 @@ class ReservationStatus(models.TextChoices):
     CONVERTED = "converted", _("Converted into a loan")
 
 
+class ReservationPurpose(models.TextChoices):
+    BORROWING = "borrowing", _("Borrowing under the cap across platforms")
+    INVESTMENT = "investment", _("A backer's 12-month crowdfunding limit")
+    RAISE = "raise", _("An issuer's 12-month crowdfunding cap")
+
+
 class Reservation(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reservations")
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="reservations")
-    reference = models.CharField(max_length=64)  # the member's listing
+    reference = models.CharField(max_length=64)  # the member's listing, pledge or campaign
+    purpose = models.CharField(max_length=12, choices=ReservationPurpose.choices,
+                               default=ReservationPurpose.BORROWING)
     amount_fen = models.BigIntegerField()
+    limit_fen = models.BigIntegerField(null=True, blank=True)  # as the member stated it
     status = models.CharField(max_length=10, choices=ReservationStatus.choices,
                               default=ReservationStatus.HELD)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,6 +17,7 @@ from puhui.registry.models import (
     NegativeRecord,
     Purpose,
     Reservation,
+    ReservationPurpose,
     ReservationStatus,
     Subject,
     TradeLine,
@@ -74,7 +75,8 @@ def report_build(*, subject: Subject, member: Member, today: date, rulebook: Rul
                            .values_list("negative_record_id", flat=True))
     inquiries = Inquiry.objects.filter(subject=subject, allowed=True,
                                        purpose__in=HARD_INQUIRY_PURPOSES)
-    held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD).aggregate(
+    held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD,
+                                      purpose=ReservationPurpose.BORROWING).aggregate(
         total=Sum("amount_fen"))["total"] or 0
     outstanding = sum(line.balance_fen for line in lines if line.status in LIVE)
     report = {
@@ -110,7 +112,8 @@ def exposure_fen(subject: Subject) -> int:
     """Balances of live trade lines plus headroom held, across every member."""
     lines = TradeLine.objects.filter(subject=subject, status__in=LIVE).aggregate(
         total=Sum("balance_fen"))["total"] or 0
-    held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD).aggregate(
+    held = Reservation.objects.filter(subject=subject, status=ReservationStatus.HELD,
+                                      purpose=ReservationPurpose.BORROWING).aggregate(
         total=Sum("amount_fen"))["total"] or 0
     return int(lines) + int(held)
 

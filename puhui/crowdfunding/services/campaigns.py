@@ -31,6 +31,7 @@ from puhui.crowdfunding.models import (
 )
 from puhui.crowdfunding.notices import notices_campaign_decided, notices_early_close
 from puhui.crowdfunding.services.accounts import campaign_accounts_open, campaign_raised_fen
+from puhui.crowdfunding.services.across_platforms import issuer_cap_hold
 from puhui.crowdfunding.services.rules import (
     campaign_move_require,
     crowdfunding_rules,
@@ -244,8 +245,10 @@ def campaign_decide(*, campaign: Campaign, approver: User, approve: bool, reason
                        reasons=reasons)
     campaign.approver, campaign.decision_reasons = approver, reasons
     if approve:
-        kind_rule_require(crowdfunding_rules(), campaign.kind)
+        rules = crowdfunding_rules()
+        kind_rule_require(rules, campaign.kind)
         today = business_date or business_date_today()
+        campaign.cap_reserved_fen = issuer_cap_hold(campaign=campaign, rules=rules, today=today)
         campaign.launched_on = today
         campaign.deadline = today + timedelta(days=campaign.days_open)
         campaign.closes_at = _closes_at(campaign.deadline)

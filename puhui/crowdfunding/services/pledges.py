@@ -5,17 +5,16 @@ The chain is wallet → escrow (the money), capacity → sink (when the campaign
 and stock → sink (a limited reward's units), so the ledger refuses a pledge that would go past
 the maximum or oversell a tier, however many race. The campaign row serialises batches, so
 the per-campaign tallies the checks read (backers, a backer's own pledges, a backer's
-12-month limit) are exact."""
+12-month limit) are exact; where a kind counts toward the investor limit, the shared registry
+holds the pledge's part of it across platforms before the pledge is booked."""
 
 import uuid
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from puhui.audit.services import audit_record, audit_records
@@ -23,21 +22,22 @@ from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError, sent_before
 from puhui.core.money import UNITS, money_shown, money_to_minor
 from puhui.crowdfunding.errors import CrowdfundingError
-from puhui.crowdfunding.limits import investor_limit_fen, qualified_by
 from puhui.crowdfunding.models import (
-    PLEDGE_LIVE,
     PLEDGE_MOVES,
-    BackerStanding,
     Campaign,
-    CampaignKind,
     CampaignStatus,
     Pledge,
     PledgeStatus,
     RewardTier,
-    RiskAcknowledgement,
 )
 from puhui.crowdfunding.ports import CrowdfundingCode, crowdfunding_transfer_id
 from puhui.crowdfunding.services.accounts import campaign_raised_fen, tiers_left
+from puhui.crowdfunding.services.across_platforms import (
+    pledge_limit_hold,
+    pledge_limits_release,
+    pledge_limits_resolve,
+)
+from puhui.crowdfunding.services.backers import backer_may_pledge, backer_tallies
 from puhui.crowdfunding.services.rules import crowdfunding_rules
 from puhui.custody.ports import CustodyAccount
 from puhui.ledger.errors import TransferResult
@@ -49,8 +49,7 @@ from puhui.ledger.services import (
     transfers_create,
     transfers_require,
 )
-from puhui.parties.models import InvestorKind, InvestorProfile, ReviewStatus, Role, User
-from puhui.rulebook.schema import Crowdfunding
+from puhui.parties.models import User
 
 
 @dataclass(frozen=True)
@@ -68,89 +67,6 @@ class PledgeOutcome:
     request: PledgeRequest
     pledge: Pledge | None = None
     error: PuhuiError | None = None
-
-
-@dataclass
-class _Tallies:
-    """What the checks of one batch read, loaded once under the campaign lock and kept up to
-    date as the batch's pledges are accepted."""
-
-    profiles: dict[int, InvestorProfile]
-    standings: dict[int, BackerStanding]
-    acknowledged: set[int]
-    in_campaign: Counter[int]  # fen each backer holds in this campaign
-    used_12_months: Counter[int]  # fen each backer holds in counted kinds over 12 months
-    other_backers: int  # backers holding a pledge in this campaign, outside this batch
-
-    def backers(self) -> int:
-        return self.other_backers + len(+self.in_campaign)
-
-
-def _tallies(campaign: Campaign, backers: set[int], rules: Crowdfunding, now: datetime
-             ) -> _Tallies:
-    """Read once per batch, each a query over this batch's backers (the campaign's number of
-    backers only when the kind caps it)."""
-    kind = rules.kind(campaign.kind)
-    held = Pledge.objects.filter(campaign=campaign, status__in=PLEDGE_LIVE)
-    in_campaign = Counter({row["backer_id"]: row["total"] for row in held.filter(
-        backer_id__in=backers).values("backer_id").annotate(total=Sum("amount_fen"))})
-    used: Counter[int] = Counter()
-    if kind.counts_toward_investor_limit:
-        counted = [name for name in ("donation", "reward", "debt", "equity")
-                   if rules.kind(name).counts_toward_investor_limit]
-        used = Counter({row["backer_id"]: row["total"] for row in Pledge.objects.filter(
-            backer_id__in=backers, campaign__kind__in=counted,
-            status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED),
-            created_at__gte=now - timedelta(days=365)).values("backer_id").annotate(
-            total=Sum("amount_fen"))})
-    others = 0
-    if kind.max_backers is not None:
-        others = held.exclude(backer_id__in=backers).values("backer_id").distinct().count()
-    return _Tallies(
-        profiles=InvestorProfile.objects.in_bulk(backers, field_name="user_id"),
-        standings=BackerStanding.objects.in_bulk(backers, field_name="backer_id"),
-        acknowledged=set(RiskAcknowledgement.objects.filter(
-            backer_id__in=backers, kind=campaign.kind).values_list("backer_id", flat=True)),
-        in_campaign=in_campaign, used_12_months=used, other_backers=others)
-
-
-def _backer_may_pledge(campaign: Campaign, rules: Crowdfunding, tallies: _Tallies,
-                       backer: User, amount_fen: int) -> None:
-    """Admittance, suitability, the risks read, who the kind is for, the campaign's number of
-    backers and the backer's 12-month limit."""
-    kind = rules.kind(campaign.kind)
-    profile = tallies.profiles.get(backer.pk)
-    if backer.role != Role.INVESTOR or profile is None or profile.status != ReviewStatus.APPROVED:
-        raise PuhuiError(CrowdfundingError.BACKER_NOT_ADMITTED)
-    if profile.max_product_risk < kind.product_risk:
-        raise PuhuiError(CrowdfundingError.KIND_NOT_SUITABLE,
-                         kind=CampaignKind(campaign.kind).label, risk=kind.product_risk,
-                         allowed=profile.max_product_risk)
-    if backer.pk not in tallies.acknowledged:
-        raise PuhuiError(CrowdfundingError.RISKS_NOT_ACKNOWLEDGED,
-                         kind=CampaignKind(campaign.kind).label)
-    standing = tallies.standings.get(backer.pk) or BackerStanding(backer=backer)
-    already = tallies.in_campaign[backer.pk]
-    if kind.backers == "qualified" and rules.qualified_investors is not None and not qualified_by(
-        rules.qualified_investors, institution=profile.kind == InvestorKind.INSTITUTION,
-        net_worth=profile.net_worth_yuan, financial_assets=standing.financial_assets_yuan,
-        average_income_3_years=standing.average_income_3_years_yuan,
-        pledged_in_campaign=Decimal(already + amount_fen).scaleb(-2),
-    ):
-        raise PuhuiError(CrowdfundingError.QUALIFIED_INVESTORS_ONLY,
-                         rule=rules.qualified_investors.source)
-    if kind.max_backers is not None and not already and (
-            tallies.backers() >= kind.max_backers):
-        raise PuhuiError(CrowdfundingError.BACKERS_FULL, maximum=kind.max_backers)
-    if kind.counts_toward_investor_limit and rules.investor_limits is not None:
-        limit = investor_limit_fen(rules.investor_limits, income=profile.declared_income_yuan,
-                                   net_worth=profile.net_worth_yuan,
-                                   accredited=standing.accredited, currency=campaign.currency)
-        used = tallies.used_12_months[backer.pk]
-        if limit is not None and used + amount_fen > limit:
-            shown = lambda fen: money_shown(fen, campaign.currency)  # noqa: E731
-            raise PuhuiError(CrowdfundingError.INVESTOR_LIMIT_EXCEEDED, limit=shown(limit),
-                             used=shown(used), left=shown(max(limit - used, 0)))
 
 
 def _pledge_chain(campaign: Campaign, tier: RewardTier | None, request: PledgeRequest,
@@ -249,33 +165,57 @@ def _sent_again(existing: Pledge, campaign: Campaign, request: PledgeRequest) ->
         return PledgeOutcome(request, error=error)
 
 
-def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
-          ) -> dict[uuid.UUID, PledgeOutcome]:
+_Chain = tuple[PledgeRequest, int, RewardTier | None, list[NewTransfer]]
+
+
+@dataclass
+class _Checked:
+    """A batch's requests after the checks: the chains to book, the refusals, the refusals a
+    tally the batch itself raised decided (to decide again if the ledger refuses some), and
+    the pledges whose limit the shared registry holds."""
+
+    chains: list[_Chain] = field(default_factory=list)
+    outcomes: dict[uuid.UUID, PledgeOutcome] = field(default_factory=dict)
+    counted_against: list[PledgeRequest] = field(default_factory=list)
+    reserved: set[uuid.UUID] = field(default_factory=set)
+
+
+def _check_all(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
+               ) -> _Checked:
     rules = crowdfunding_rules()
     backers = {r.backer.pk for r in requests}
-    tallies = _tallies(campaign, backers, rules, now)
+    tallies = backer_tallies(campaign, backers, rules, now)
     tiers = {tier.pk: tier for tier in campaign.tiers.all()}
-    outcomes: dict[uuid.UUID, PledgeOutcome] = {}
-    chains: list[tuple[PledgeRequest, int, RewardTier | None, list[NewTransfer]]] = []
     wallets = _wallets(backers, campaign.currency)
-    seen: set[uuid.UUID] = set()
-    counted_against: list[PledgeRequest] = []  # refused on a tally the batch itself raised
+    checked, seen = _Checked(), set()
     for request in requests:
         if request.pledge_id in seen:  # the same id twice in one batch: the first decides
             continue
         seen.add(request.pledge_id)
         try:
             amount_fen, tier = _amount_checked(campaign, tiers, request)
-            _backer_may_pledge(campaign, rules, tallies, request.backer, amount_fen)
+            limit = backer_may_pledge(campaign, rules, tallies, request.backer, amount_fen)
+            if limit is not None and pledge_limit_hold(
+                    campaign=campaign, profile=tallies.profiles[request.backer.pk],
+                    pledge_id=request.pledge_id, amount_fen=amount_fen, limit_fen=limit):
+                checked.reserved.add(request.pledge_id)
         except PuhuiError as error:
-            outcomes[request.pledge_id] = PledgeOutcome(request, error=error)
+            checked.outcomes[request.pledge_id] = PledgeOutcome(request, error=error)
             if error.error in _ON_TALLIES:
-                counted_against.append(request)
+                checked.counted_against.append(request)
             continue
         tallies.in_campaign[request.backer.pk] += amount_fen
         tallies.used_12_months[request.backer.pk] += amount_fen
-        chains.append((request, amount_fen, tier, _pledge_chain(
+        checked.chains.append((request, amount_fen, tier, _pledge_chain(
             campaign, tier, request, amount_fen, wallets[request.backer.pk])))
+    return checked
+
+
+def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
+          ) -> dict[uuid.UUID, PledgeOutcome]:
+    checked = _check_all(campaign, requests, now)
+    chains, outcomes, reserved = checked.chains, checked.outcomes, checked.reserved
+    tiers = {tier.pk: tier for _r, _a, tier, _c in chains if tier is not None}
     results = transfers_create([t for *_, chain in chains for t in chain]) if chains else []
     made: list[tuple[PledgeRequest, Pledge]] = []
     refusals: list[tuple[PledgeRequest, RewardTier | None, uuid.UUID]] = []
@@ -294,7 +234,9 @@ def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
             quantity=request.quantity, amount_fen=amount_fen,
             capacity_transfer_id=chain[1].id if campaign.capacity_account_id else None,
             stock_transfer_id=chain[-1].id if tier and tier.stock_account_id else None,
-            name_shown=request.name_shown, created_at=now)))
+            name_shown=request.name_shown, created_at=now,
+            reserved_across_platforms=request.pledge_id in reserved)))
+    pledge_limits_release(campaign, reserved & {request.pledge_id for request, *_ in refusals})
     if refusals:  # what is left, read once for every refusal of the batch
         left, raised = tiers_left(tiers.values()), campaign_raised_fen(campaign)
         for request, tier, refused_id in refusals:
@@ -304,9 +246,9 @@ def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
     audit_records((p.backer, "pledge.placed", campaign.subject,
                    {"pledge": str(p.id), "amount_fen": p.amount_fen}) for _r, p in made)
     outcomes.update({p.id: PledgeOutcome(request, pledge=p) for request, p in made})
-    if counted_against and len(made) < len(chains):
+    if checked.counted_against and refusals:
         # the ledger refused pledges the tallies had counted: decide again, on what was booked
-        outcomes.update(_book(campaign, counted_against, now))
+        outcomes.update(_book(campaign, checked.counted_against, now))
     return outcomes
 
 
@@ -387,6 +329,7 @@ def pledge_cancel(*, backer: User, pledge: Pledge, now: datetime | None = None) 
                          cutoff=timezone.localtime(cutoff).strftime("%Y-%m-%d %H:%M"),
                          hours=crowdfunding_rules().cancellation_hours_before_deadline)
     pledges_resolve([pledge], post=False)
+    pledge_limits_resolve(campaign, [pledge], collected=False)
     pledge.status = PledgeStatus.CANCELLED
     pledge.save(update_fields=["status"])
     audit_record(actor=backer, action="pledge.cancelled", subject=campaign.subject,

@@ -22,6 +22,10 @@ from puhui.crowdfunding.models import (
 )
 from puhui.crowdfunding.notices import notices_campaign_ended
 from puhui.crowdfunding.ports import CrowdfundingCode, crowdfunding_transfer_id
+from puhui.crowdfunding.services.across_platforms import (
+    issuer_cap_resolve,
+    pledge_limits_resolve,
+)
 from puhui.crowdfunding.services.pledges import pledges_resolve
 from puhui.crowdfunding.services.rules import campaign_move_require, crowdfunding_rules
 from puhui.custody.ports import CustodyAccount
@@ -42,6 +46,7 @@ def _release_all(campaign: Campaign) -> list[Pledge]:
     held = list(Pledge.objects.select_for_update().select_related("backer").filter(
         campaign=campaign, status__in=(PledgeStatus.PENDING, PledgeStatus.RECONFIRM)))
     pledges_resolve(held, post=False)
+    pledge_limits_resolve(campaign, held, collected=False)
     Pledge.objects.filter(pk__in=[p.pk for p in held]).update(status=PledgeStatus.RELEASED)
     return held
 
@@ -51,6 +56,7 @@ def _lapse_unconfirmed(campaign: Campaign) -> None:
     waiting = list(Pledge.objects.select_for_update().filter(campaign=campaign,
                                                              status=PledgeStatus.RECONFIRM))
     pledges_resolve(waiting, post=False)
+    pledge_limits_resolve(campaign, waiting, collected=False)
     Pledge.objects.filter(pk__in=[p.pk for p in waiting]).update(status=PledgeStatus.LAPSED)
 
 
@@ -103,6 +109,7 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
                else raised > 0)
     if reached:
         pledges_resolve(held, post=True)
+        pledge_limits_resolve(campaign, held, collected=True)
         Pledge.objects.filter(pk__in=[p.pk for p in held]).update(status=PledgeStatus.COLLECTED)
         campaign.fee_fen = _pay_out(campaign, raised)
         campaign.status = CampaignStatus.FUNDED
@@ -110,6 +117,7 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
         held = _release_all(campaign)
         campaign.status = CampaignStatus.FAILED
     campaign.raised_fen = raised
+    issuer_cap_resolve(campaign, raised if reached else 0)
     campaign.save(update_fields=["status", "raised_fen", "fee_fen"])
     notices_campaign_ended(campaign, held)
     audit_record(actor=None, action=f"campaign.{campaign.status}", subject=campaign.subject,
@@ -141,6 +149,7 @@ def campaign_cancel(*, user: User, campaign: Campaign, reasons: str) -> Campaign
         raise PuhuiError(CrowdfundingError.NOT_YOUR_CAMPAIGN)
     campaign_move_require(campaign, CampaignStatus.CANCELLED, _("cancelled"))
     released = _release_all(campaign) if campaign.escrow_account_id else []
+    issuer_cap_resolve(campaign, 0)
     campaign.status = CampaignStatus.CANCELLED
     campaign.decision_reasons = reasons or campaign.decision_reasons
     campaign.save(update_fields=["status", "decision_reasons"])

@@ -11,11 +11,14 @@ Guarantees (proved in ``registry/tests``):
   a bad record is rejected with its reason and the good ones are kept.
 - Headroom is reserved under a lock on the subject's row, so two members can never both use the
   same headroom: exposure = balances of open trade lines + reservations held, across members.
+- Crowdfunding's 12-month limits (a backer's, an issuer's) are reserved the same way, per
+  pledge or campaign, and what was collected counts for 12 months.
 - A negative record is reported only after the subject was notified, and expires after the
   rulebook's retention; a disputed record or trade line carries a flag until the member answers,
   and a dispute unanswered past the rulebook's deadline is escalated.
 """
 
+from puhui.registry.services.limits import limit_hold, limit_resolve
 from puhui.registry.services.members import (
     consent_record,
     consent_signature,
@@ -40,7 +43,8 @@ from puhui.registry.services.trade_lines import BatchResult, RecordRejected, tra
 
 __all__ = [
     "BatchResult", "RecordRejected", "consent_record", "consent_signature", "dispute_answer",
-    "dispute_open", "disputes_escalate", "member_register", "member_secret",
+    "dispute_open", "disputes_escalate", "limit_hold", "limit_resolve", "member_register",
+    "member_secret",
     "negative_record_report", "report_request", "reservation_convert", "reservation_hold",
     "reservation_release", "subject_dispute", "subject_find", "subject_for",
     "subject_request", "trade_lines_report",

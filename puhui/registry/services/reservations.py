@@ -12,6 +12,7 @@ from puhui.registry.errors import RegistryError
 from puhui.registry.models import (
     Member,
     Reservation,
+    ReservationPurpose,
     ReservationStatus,
     Subject,
     SubjectKind,
@@ -55,7 +56,8 @@ def reservation_hold(*, member: Member, subject_kind: str, subject_id: str, refe
 
 def _reservation_locked(member: Member, reference: str) -> Reservation:
     found = (Reservation.objects.select_for_update()
-             .filter(member=member, reference=reference).first())
+             .filter(member=member, reference=reference,
+                     purpose=ReservationPurpose.BORROWING).first())
     if found is None:
         raise PuhuiError(RegistryError.RESERVATION_NOT_FOUND, reference=reference)
     return found
