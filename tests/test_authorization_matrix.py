@@ -7,6 +7,7 @@ fails ``test_the_matrix_covers_every_route``.
 
 import json
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +16,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from puhui.audit.models import AuditEvent
-from puhui.crowdfunding.services import PledgeRequest, pledge_place, risks_acknowledge
+from puhui.core.business_day import business_date_today
+from puhui.crowdfunding.services import (
+    MilestoneDraft,
+    PledgeRequest,
+    pledge_place,
+    risks_acknowledge,
+)
 from puhui.devtools.campaign_world import campaign_online
 from puhui.ledger.models import Account, Transfer
 from puhui.ledger.tests.factories import fund, wallet
@@ -168,6 +175,12 @@ MATRIX = [
     ("POST", "/campaigns/{campaign}/decision/", (O,), False),
     ("POST", "/campaigns/{campaign}/suspension/", (O,), False),
     ("POST", "/pledges/{pledge}/cancel/", (I,), False),
+    ("POST", "/pledges/{pledge}/reconfirm/", (I,), False),
+    ("POST", "/campaigns/{campaign}/change/", (B,), False),
+    ("POST", "/campaigns/{campaign}/milestones/{milestone}/evidence/", (B,), False),
+    ("POST", "/campaigns/{campaign}/milestones/{milestone}/review/", (O,), False),
+    ("POST", "/campaigns/{campaign}/milestones/{milestone}/decision/", (O,), False),
+    ("POST", "/campaigns/{campaign}/milestones/{milestone}/vote/", (I,), False),
     ("GET", "/investor/pledges/", (I,), False),
     ("POST", "/investor/pledges/", (I,), False),
     ("GET", "/issuer/campaigns/", (B,), False),
@@ -178,6 +191,9 @@ MATRIX = [
     ("POST", "/api/v1/crowdfunding/campaigns/{campaign}/pledges", (I,), False),
     ("GET", "/api/v1/crowdfunding/pledges", (I,), False),
     ("POST", "/api/v1/crowdfunding/pledges/{pledge}/cancel", (I,), False),
+    ("POST", "/api/v1/crowdfunding/pledges/{pledge}/reconfirm", (I,), False),
+    ("POST", "/api/v1/crowdfunding/campaigns/{campaign}/milestones/{milestone}/votes", (I,),
+     False),
 ]
 # Routes that are not pages of their own (they act and redirect) or are reached by a link.
 NOT_IN_MATRIX = {"logout/", "i18n/setlang/", "login/totp/", "password-reset/sent/",
@@ -207,7 +223,7 @@ def world():
              "application": loan.listing.application.pk, "listing": loan.listing.pk,
              "loan": loan.pk, "bid": loan.listing.bids.first().pk,
              "reference": "listing-1", "dispute": 1, "campaign": campaign.pk,
-             "pledge": pledge.pk}
+             "pledge": pledge.pk, "milestone": campaign.milestones.get().pk}
     return users, names
 
 
@@ -233,7 +249,11 @@ def _funded_loan(borrower: User, investor: User):
 def _campaign_backed(borrower: User, investor: User):
     """An online reward campaign of ``borrower``'s enterprise, with a pledge by ``investor``."""
     enterprise = Enterprise.objects.get(representative=borrower, status="approved")
-    campaign = campaign_online("reward", enterprise=enterprise)
+    campaign = campaign_online(
+        "reward", enterprise=enterprise, first_tranche_percent=Decimal(50),
+        if_milestone_missed="vote", milestones=(MilestoneDraft(
+            "Line bought", "The invoice", business_date_today() + timedelta(days=90),
+            Decimal(50)),))
     risks_acknowledge(backer=investor, kind="reward")
     fund(wallet_for(owner=investor.ledger_owner, kind="investor_wallet"), 100_00)
     pledge = pledge_place(campaign=campaign, request=PledgeRequest(
@@ -304,7 +324,8 @@ def test_the_matrix_covers_every_route():
             continue
         pattern = route
         for name in ("enterprise", "review", "account", "application", "loan", "listing",
-                     "bid", "reference", "dispute", "document", "campaign", "pledge"):
+                     "bid", "reference", "dispute", "document", "campaign", "pledge",
+                     "milestone"):
             for form in (f"<int:{name}_id>", f"<{name}_id>", f"<{name}>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

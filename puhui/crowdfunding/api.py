@@ -33,6 +33,17 @@ class TierOut(Schema):
     left: int | None
 
 
+class MilestoneOut(Schema):
+    id: int
+    position: int
+    title: str
+    due_on: date
+    share_percent: Decimal
+    tranche: str
+    status: str
+    vote_until: date | None
+
+
 class CampaignOut(Schema):
     id: int
     issuer: str
@@ -49,6 +60,8 @@ class CampaignOut(Schema):
     status: str
     deadline: date | None
     tiers: list[TierOut]
+    first_tranche_percent: Decimal
+    milestones: list[MilestoneOut]
 
 
 class PledgeIn(Schema):
@@ -86,7 +99,12 @@ def _campaign_out(campaign: "PledgedCampaign", *, tiers: bool = False) -> Campai
         min_pledge=shown(campaign.min_pledge_fen), pledged=shown(campaign.pledged_fen or 0),
         backers=campaign.backers, status=campaign.status, deadline=campaign.deadline,
         tiers=[TierOut(id=tier.pk, title=tier.title, price=shown(tier.price_fen),
-                       quantity=tier.quantity, left=left[tier.pk]) for tier in rewards])
+                       quantity=tier.quantity, left=left[tier.pk]) for tier in rewards],
+        first_tranche_percent=Decimal(campaign.first_tranche_bp) / 100,
+        milestones=[MilestoneOut(
+            id=m.pk, position=m.position, title=m.title, due_on=m.due_on,
+            share_percent=m.share_percent, tranche=shown(m.tranche_fen), status=m.status,
+            vote_until=m.vote_until) for m in (campaign.milestones.all() if tiers else [])])
 
 
 def _pledge_out(pledge: Pledge) -> PledgeOut:
@@ -139,3 +157,34 @@ def pledge_cancel(request: HttpRequest, pledge_id: UUID) -> PledgeOut:
     if pledge is None:
         raise PermissionDenied
     return _pledge_out(services.pledge_cancel(backer=user, pledge=pledge))
+
+
+class VoteIn(Schema):
+    release: bool = Field(description="True: release the tranche; false: refund the rest.")
+
+
+@router.post("/pledges/{pledge_id}/reconfirm", response=PledgeOut,
+             auth=for_roles(Role.INVESTOR),
+             summary="Keep a pledge after a material change, within the days allowed")
+def pledge_reconfirm(request: HttpRequest, pledge_id: UUID) -> PledgeOut:
+    user = _user(request)
+    pledge = selectors.pledge_of(backer=user, pledge_id=str(pledge_id))
+    if pledge is None:
+        raise PermissionDenied
+    return _pledge_out(services.pledge_reconfirm(backer=user, pledge=pledge))
+
+
+@router.post("/campaigns/{campaign_id}/milestones/{milestone_id}/votes", response={201: dict},
+             auth=for_roles(Role.INVESTOR),
+             summary="Vote on a missed milestone (weighted by what you put in)")
+def milestone_vote(request: HttpRequest, campaign_id: int, milestone_id: int,
+                   payload: VoteIn) -> Status[dict]:
+    user = _user(request)
+    milestone = selectors.milestone_on(
+        selectors.campaign_for(user=user, campaign_id=campaign_id), milestone_id)
+    if milestone is None:
+        raise PermissionDenied
+    vote = services.milestone_vote(backer=user, milestone=milestone, release=payload.release)
+    return Status(201, {"milestone_id": milestone.pk, "release": vote.release,
+                        "weight": str(money_from_minor(vote.weight_fen,
+                                                       milestone.campaign.currency))})

@@ -55,5 +55,9 @@ class CrowdfundingError(ErrorCode):
     CANCELLATION_WINDOW_PASSED = 409, _(
         "Pledges are firm from {cutoff}, {hours} hours before the deadline; this one can no "
         "longer be cancelled.")
+    PLEDGE_NOT_RECONFIRMABLE = 409, _(
+        "This pledge is not waiting for a reconfirmation, or the time to reconfirm it is over.")
     NOT_YOUR_PLEDGE = 403, _("This pledge is not yours.")
+    MILESTONE_NOT_IN_STATE = 409, _("This milestone is {status}; that cannot be done now.")
+    NOT_A_BACKER = 403, _("Only the campaign's backers vote on its milestones.")
     EARLY_CLOSE_REFUSED = 409, _("The campaign cannot close early: {reason}.")

@@ -1,5 +1,6 @@
 """Forms for crowdfunding pages; they parse, services decide."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,12 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from puhui.core.forms import OnceOnlyForm
 from puhui.core.labels import label_of
-from puhui.crowdfunding.models import CampaignKind, EquityHolding, FundingModel, RewardTier
-from puhui.crowdfunding.services import CampaignDraft, TierDraft
+from puhui.crowdfunding.models import (
+    CampaignKind,
+    EquityHolding,
+    FundingModel,
+    MilestoneMissed,
+    RewardTier,
+)
+from puhui.crowdfunding.services import CampaignDraft, MaterialChange, MilestoneDraft, TierDraft
 from puhui.lending.schedules import Method
 from puhui.parties.models import Enterprise, Industry, ReviewStatus, User
 
 TIER_ROWS = 3  # rewards a new campaign's form offers
+MILESTONE_ROWS = 2  # milestones it offers
 
 
 def _money(label: Any, *, required: bool = True) -> forms.DecimalField:
@@ -51,6 +59,14 @@ class CampaignForm(OnceOnlyForm):
     price_per_share = _money(_("Equity: price per share (CNY)"), required=False)
     holding = forms.ChoiceField(label=_("Equity: how investors hold"), required=False,
                                 choices=[("", "—"), *EquityHolding.choices])
+    key_people = forms.CharField(label=_("Key people (name and role, one a line)"),
+                                 required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    first_tranche_percent = forms.DecimalField(
+        label=_("Paid at funding (percent of what is raised after the fee)"), min_value=0,
+        max_value=100, decimal_places=2, initial=100, required=False)
+    if_milestone_missed = forms.ChoiceField(
+        label=_("If a milestone is missed"), required=False,
+        choices=[("", "—"), *MilestoneMissed.choices])
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,8 +89,29 @@ class CampaignForm(OnceOnlyForm):
                 label=_("Reward {n}: estimated delivery").format(n=row + 1), required=False,
                 widget=forms.DateInput(attrs={"type": "date"}))
 
+        for row in range(MILESTONE_ROWS):
+            n = row + 1
+            self.fields[f"milestone{row}_title"] = forms.CharField(
+                label=_("Milestone {n}: what will be done").format(n=n), max_length=120,
+                required=False)
+            self.fields[f"milestone{row}_evidence"] = forms.CharField(
+                label=_("Milestone {n}: the evidence that will show it").format(n=n),
+                max_length=500, required=False)
+            self.fields[f"milestone{row}_due"] = forms.DateField(
+                label=_("Milestone {n}: due by").format(n=n), required=False,
+                widget=forms.DateInput(attrs={"type": "date"}))
+            self.fields[f"milestone{row}_share"] = forms.DecimalField(
+                label=_("Milestone {n}: its share (%)").format(n=n), min_value=0,
+                max_value=100, decimal_places=2, required=False)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for row in range(MILESTONE_ROWS):
+            given = [data.get(f"milestone{row}_{part}") for part in ("title", "due", "share")]
+            if any(value not in (None, "") for value in given) and any(
+                    value in (None, "") for value in given):
+                self.add_error(f"milestone{row}_title", _(
+                    "A milestone needs what will be done, its date and its share."))
         for row in range(TIER_ROWS):
             given = [data.get(f"tier{row}_{part}") for part in ("title", "price", "delivery")]
             if any(value not in (None, "") for value in given) and any(
@@ -92,6 +129,14 @@ class CampaignForm(OnceOnlyForm):
                       data[f"tier{row}_delivery"], ships=True)
             for row in range(TIER_ROWS) if data.get(f"tier{row}_title"))
 
+    def _milestones(self) -> tuple[MilestoneDraft, ...]:
+        data = self.cleaned_data
+        return tuple(
+            MilestoneDraft(data[f"milestone{row}_title"],
+                           data.get(f"milestone{row}_evidence") or data[f"milestone{row}_title"],
+                           data[f"milestone{row}_due"], data[f"milestone{row}_share"])
+            for row in range(MILESTONE_ROWS) if data.get(f"milestone{row}_title"))
+
     def draft(self) -> CampaignDraft:
         data = self.cleaned_data
         return CampaignDraft(
@@ -103,7 +148,11 @@ class CampaignForm(OnceOnlyForm):
             repayment_method=data.get("repayment_method") or "",
             pre_money_valuation=data.get("pre_money_valuation"),
             share_class=data.get("share_class") or "",
-            price_per_share=data.get("price_per_share"), holding=data.get("holding") or "")
+            price_per_share=data.get("price_per_share"), holding=data.get("holding") or "",
+            key_people=data.get("key_people") or "",
+            first_tranche_percent=Decimal(100) if data.get("first_tranche_percent") is None
+            else data["first_tranche_percent"], milestones=self._milestones(),
+            if_milestone_missed=data.get("if_milestone_missed") or "")
 
 
 class TierChoice(forms.ModelChoiceField):
@@ -137,6 +186,32 @@ class ReasonsForm(forms.Form):
 class EarlyCloseForm(forms.Form):
     deadline = forms.DateField(label=_("New deadline"),
                                widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MaterialChangeForm(forms.Form):
+    """A material change: what changes (empty: as it is) and what to tell every backer."""
+
+    summary = forms.CharField(label=_("What changes and why (sent to every backer)"),
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    goal = _money(_("New goal"), required=False)
+    use_of_funds = forms.CharField(label=_("New use of the money"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+    key_people = forms.CharField(label=_("New key people"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    risks = forms.CharField(label=_("New risks"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def change(self) -> MaterialChange:
+        data = self.cleaned_data
+        return MaterialChange(summary=data["summary"], goal=data.get("goal"),
+                              use_of_funds=data.get("use_of_funds") or None,
+                              key_people=data.get("key_people") or None,
+                              risks=data.get("risks") or None)
+
+
+class EvidenceForm(forms.Form):
+    evidence = forms.CharField(label=_("What shows the milestone is met"),
+                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class StandingForm(forms.Form):

@@ -1,6 +1,8 @@
 """Campaigns, their reward tiers, pledges, and what backers declared. Money is integer fen and
 lives on the ledger (``puhui.crowdfunding``'s docstring says how)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -54,6 +56,11 @@ class EquityHolding(models.TextChoices):
     DIRECT = "direct", _("Directly on the company's register")
 
 
+class MilestoneMissed(models.TextChoices):
+    VOTE = "vote", _("Backers vote: release the tranche or refund the rest")
+    REFUND = "refund", _("The rest is refunded to backers pro rata")
+
+
 class Campaign(models.Model):
     enterprise = models.ForeignKey("parties.Enterprise", on_delete=models.PROTECT,
                                    related_name="campaigns")
@@ -97,6 +104,12 @@ class Campaign(models.Model):
     capacity_sink_account_id = models.BigIntegerField(null=True, blank=True)
     # its maximum raise reserved under the issuer's 12-month cap at the shared registry
     cap_reserved_fen = models.BigIntegerField(default=0)
+    # what is paid at funding (basis points of what is left after the fee); the rest waits in
+    # the escrow for the milestones, and what happens to it when one is missed
+    first_tranche_bp = models.PositiveIntegerField(default=10_000)
+    if_milestone_missed = models.CharField(max_length=8, choices=MilestoneMissed.choices,
+                                           blank=True)
+    key_people = models.TextField(blank=True)
     raised_fen = models.BigIntegerField(default=0)  # set when it closes
     fee_fen = models.BigIntegerField(default=0)
     rulebook_id = models.CharField(max_length=40)
@@ -124,6 +137,105 @@ class Campaign(models.Model):
     @property
     def subject(self) -> str:
         return f"campaign:{self.pk}"
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    EVIDENCE = "evidence", _("Evidence sent, waiting for review")
+    REVIEWED = "reviewed", _("Reviewed, waiting for approval")
+    RELEASED = "released", _("Met: tranche released")
+    VOTING = "voting", _("Missed: backers are voting")
+    REFUNDED = "refunded", _("Missed: the rest refunded to backers")
+
+
+_M = MilestoneStatus
+MILESTONE_MOVES = StatusMoves("milestone", {
+    _M.PLANNED: frozenset({_M.EVIDENCE, _M.VOTING, _M.REFUNDED}),
+    # the maker reviews the evidence, or sends it back; the checker approves or sends it back
+    _M.EVIDENCE: frozenset({_M.REVIEWED, _M.PLANNED, _M.VOTING, _M.REFUNDED}),
+    _M.REVIEWED: frozenset({_M.RELEASED, _M.PLANNED, _M.VOTING, _M.REFUNDED}),
+    _M.VOTING: frozenset({_M.RELEASED, _M.REFUNDED}),
+    _M.RELEASED: frozenset(), _M.REFUNDED: frozenset(),
+})
+
+
+class Milestone(models.Model):
+    """A part of the raise held in the campaign's escrow until an operator approves the
+    evidence that the milestone is met (maker-checker), then paid to the issuer."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="milestones")
+    position = models.PositiveSmallIntegerField()  # 1, 2, … in the order they fall due
+    title = models.CharField(max_length=120)
+    description = models.TextField()
+    due_on = models.DateField()
+    share_bp = models.PositiveIntegerField()  # of what is left after the fee
+    tranche_fen = models.BigIntegerField(default=0)  # set at funding; the splits add up
+    status = models.CharField(max_length=10, choices=MilestoneStatus.choices,
+                              default=MilestoneStatus.PLANNED)
+    evidence = models.TextField(blank=True)
+    evidence_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    review_note = models.TextField(blank=True)
+    vote_until = models.DateField(null=True, blank=True)
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "position"],
+                                    name="crowdfunding_milestone_position"),
+            models.CheckConstraint(condition=Q(share_bp__gt=0, share_bp__lte=10_000),
+                                   name="crowdfunding_milestone_share"),
+            models.CheckConstraint(condition=Q(approver__isnull=True)
+                                   | ~Q(approver=F("reviewer")),
+                                   name="crowdfunding_milestone_maker_is_not_checker"),
+        ]
+        ordering = ["campaign", "position"]
+
+    def __str__(self) -> str:
+        return f"milestone {self.position} of campaign {self.campaign_id}"
+
+    @property
+    def share_percent(self) -> Decimal:
+        return Decimal(self.share_bp) / 100
+
+
+class MilestoneVote(models.Model):
+    """A backer's vote on a missed milestone, weighted by what the backer put in."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="votes")
+    backer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    release = models.BooleanField()
+    weight_fen = models.BigIntegerField()
+    voted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["milestone", "backer"],
+                                               name="crowdfunding_one_vote_per_backer")]
+
+    def __str__(self) -> str:
+        return f"vote of {self.backer_id} on {self.milestone_id}"
+
+
+class CampaignChange(models.Model):
+    """A material change to an online campaign: every backer must reconfirm by
+    ``reconfirm_by`` or the pledge lapses."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="changes")
+    summary = models.TextField()
+    fields = models.JSONField()  # {field: [before, after]}
+    changed_on = models.DateField()
+    reconfirm_by = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"change to campaign {self.campaign_id} on {self.changed_on}"
 
 
 class RewardTier(models.Model):

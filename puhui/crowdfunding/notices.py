@@ -7,7 +7,15 @@ from datetime import date
 from django.utils.translation import gettext_noop as _
 
 from puhui.core.money import money_shown
-from puhui.crowdfunding.models import Campaign, CampaignStatus, Pledge, PledgeStatus
+from puhui.crowdfunding.models import (
+    Campaign,
+    CampaignChange,
+    CampaignStatus,
+    Milestone,
+    MilestoneStatus,
+    Pledge,
+    PledgeStatus,
+)
 from puhui.notifications.kinds import NoticeKind
 from puhui.notifications.services import Addressed, notices_send
 
@@ -29,6 +37,25 @@ NOTICE_KINDS = (
                _("It reached its goal; its deadline moves from {previous} to {deadline}. You "
                  "may cancel your pledge until {cutoff_hours} hours before it."),
                _("A campaign you back closes early")),
+    NoticeKind("crowdfunding.material_change",
+               _("“{title}” changed: reconfirm your pledge by {reconfirm_by}"),
+               _("The issuer changed the campaign: {summary} Reconfirm your pledge by "
+                 "{reconfirm_by}, or it is cancelled and the money is free again."),
+               _("A campaign you back changes its terms")),
+    NoticeKind("crowdfunding.milestone_released",
+               _("“{title}”: milestone {position} is met"),
+               _("“{milestone}” was approved; {tranche} is paid to the issuer from the escrow."),
+               _("A milestone of a campaign you run or back is met")),
+    NoticeKind("crowdfunding.milestone_vote",
+               _("“{title}”: milestone {position} was missed — vote by {vote_until}"),
+               _("“{milestone}” was not met by its date. Vote to release its tranche or to "
+                 "have the rest refunded to backers; votes count by what each backer put in."),
+               _("A milestone of a campaign you back was missed")),
+    NoticeKind("crowdfunding.milestone_refunded",
+               _("“{title}”: the rest is refunded"),
+               _("Milestone “{milestone}” was missed; what the escrow held is refunded to the "
+                 "backers in proportion to what each put in."),
+               _("A campaign you run or back refunds the rest")),
 )
 
 
@@ -70,3 +97,29 @@ def notices_early_close(campaign: Campaign, previous: date, cutoff_hours: int) -
     notices_send("crowdfunding.early_close", [Addressed(
         user_id, facts, key=f"campaign:{campaign.pk}:early-close:{facts['deadline']}",
         link=_link(campaign)) for user_id in sorted(backers)])
+
+
+def notices_milestone(campaign: Campaign, milestone: Milestone) -> None:
+    """A milestone met, missed (a vote) or refunded: the issuer and every backer hear it."""
+    kind = {MilestoneStatus.RELEASED.value: "crowdfunding.milestone_released",
+            MilestoneStatus.VOTING.value: "crowdfunding.milestone_vote"}.get(
+        milestone.status, "crowdfunding.milestone_refunded")
+    backers = set(Pledge.objects.filter(campaign=campaign, status=PledgeStatus.COLLECTED)
+                  .values_list("backer_id", flat=True))
+    people = backers if kind == "crowdfunding.milestone_vote" else (
+        backers | {campaign.enterprise.representative_id})
+    facts = {"title": campaign.title, "position": milestone.position,
+             "milestone": milestone.title,
+             "tranche": money_shown(milestone.tranche_fen, campaign.currency),
+             "vote_until": milestone.vote_until.isoformat() if milestone.vote_until else ""}
+    notices_send(kind, [Addressed(user_id, facts, key=f"milestone:{milestone.pk}:{kind}",
+                                  link=_link(campaign)) for user_id in sorted(people)])
+
+
+def notices_material_change(campaign: Campaign, change: CampaignChange,
+                            backers: set[int]) -> None:
+    facts = {"title": campaign.title, "summary": change.summary,
+             "reconfirm_by": change.reconfirm_by.isoformat()}
+    notices_send("crowdfunding.material_change", [Addressed(
+        user_id, facts, key=f"campaign-change:{change.pk}", link="/investor/pledges/")
+        for user_id in sorted(backers)])

@@ -26,7 +26,9 @@ class CrowdfundingCode(StrEnum):
     PLEDGE_CAPACITY = "pledge_capacity"  # capacity → its sink, linked to the pledge
     PLEDGE_STOCK = "pledge_stock"  # a tier's units → their sink, linked to the pledge
     CAMPAIGN_FEE = "campaign_fee"  # escrow → the platform's fee income
-    CAMPAIGN_PAYOUT = "campaign_payout"  # escrow → the issuer's wallet
+    CAMPAIGN_PAYOUT = "campaign_payout"  # escrow → the issuer's wallet (the first tranche)
+    TRANCHE_RELEASE = "tranche_release"  # escrow → the issuer's wallet, a milestone met
+    CAMPAIGN_REFUND = "campaign_refund"  # escrow → a backer's wallet, a milestone missed
 
 
 CROWDFUNDING_NAMESPACE = uuid.UUID("0c7d9f3a-2e51-4b86-a1d4-6e8f0b2c4a97")

@@ -1,6 +1,8 @@
 """Reads: campaigns to discover (each with what it has raised and its backers, in the same
-query), one campaign as its reader may see it, a backer's pledges, an issuer's campaigns."""
+query), one campaign as its reader may see it, a backer's pledges, an issuer's campaigns, the
+milestones to review and a campaign's milestones with what was paid."""
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Q, QuerySet
@@ -10,6 +12,8 @@ from puhui.crowdfunding.models import (
     PLEDGE_LIVE,
     Campaign,
     CampaignStatus,
+    Milestone,
+    MilestoneStatus,
     Pledge,
     PledgeStatus,
 )
@@ -113,3 +117,24 @@ def backers_named(campaign: Campaign) -> list[str]:
                                    status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED))
              .values_list("backer__investor_profile__full_name", flat=True).distinct())
     return sorted(name for name in names if name)
+
+
+def milestones_to_review() -> "QuerySet[Milestone]":
+    """Milestones whose evidence waits for an operator (review or approval)."""
+    return Milestone.objects.filter(status__in=(
+        MilestoneStatus.EVIDENCE, MilestoneStatus.REVIEWED)).select_related(
+        "campaign", "campaign__enterprise").order_by("evidence_at")
+
+
+def milestone_on(campaign: Campaign, milestone_id: int) -> Milestone | None:
+    return campaign.milestones.filter(pk=milestone_id).first()
+
+
+def milestones_shown(campaign: Campaign) -> dict[str, object]:
+    """A funded campaign's milestones with what was paid and what the escrow still holds."""
+    milestones = list(campaign.milestones.order_by("position"))
+    paid = sum(m.tranche_fen for m in milestones if m.status == MilestoneStatus.RELEASED)
+    refunded = sum(m.tranche_fen for m in milestones if m.status == MilestoneStatus.REFUNDED)
+    kept = sum(m.tranche_fen for m in milestones) - paid - refunded
+    return {"milestones": milestones, "paid_fen": paid, "refunded_fen": refunded,
+            "kept_fen": kept, "first_tranche_percent": Decimal(campaign.first_tranche_bp) / 100}

@@ -328,6 +328,8 @@ class Crowdfunding(Strict):
     cancellation_hours_before_deadline: int = Field(ge=0)
     # after a material change, a backer who does not reconfirm within these days is cancelled
     reconfirmation_business_days: int = Field(ge=1, le=60)
+    # backers vote this long on a missed milestone (release the tranche, or refund the rest)
+    milestone_vote_business_days: int = Field(ge=1, le=60)
     # the calendar the business days above are counted on (core.workdays.Calendar)
     calendar: Literal["cn", "weekends", "none"]
     platform_fee_rate: ExactDecimal = Field(ge=0, lt=1)

@@ -1,6 +1,8 @@
 """Crowdfunding's writes, by subdomain: the rules read (rules), the ledger accounts
-(accounts), a campaign's life (campaigns), pledges (pledges) and the end of a raise
-(settlement); what backers do first (backers)."""
+(accounts), a campaign's life (campaigns), pledges (pledges), the end of a raise
+(settlement) and the tranches after it (milestones); material changes and reconfirmation
+(changes); what backers do first and whether they
+may pledge (backers); limits across platforms at the shared registry (across_platforms)."""
 
 from puhui.crowdfunding.services.accounts import campaign_raised_fen, tier_left, tiers_left
 from puhui.crowdfunding.services.backers import risks_acknowledge, standing_declare
@@ -14,7 +16,21 @@ from puhui.crowdfunding.services.campaigns import (
     campaign_submit,
     campaign_suspend,
 )
+from puhui.crowdfunding.services.changes import (
+    MaterialChange,
+    campaign_change,
+    pledge_reconfirm,
+    pledges_lapse_due,
+)
 from puhui.crowdfunding.services.gathering import pledge_gathered
+from puhui.crowdfunding.services.milestones import (
+    MilestoneDraft,
+    milestone_decide,
+    milestone_evidence_send,
+    milestone_mark_reviewed,
+    milestone_vote,
+    milestones_due,
+)
 from puhui.crowdfunding.services.pledges import (
     PledgeOutcome,
     PledgeRequest,
@@ -32,10 +48,12 @@ from puhui.crowdfunding.services.settlement import (
 )
 
 __all__ = [
-    "CampaignDraft", "PledgeOutcome", "PledgeRequest", "TierDraft", "campaign_cancel",
-    "campaign_close_early", "campaign_create", "campaign_decide", "campaign_fee_fen",
-    "campaign_mark_reviewed", "campaign_raised_fen", "campaign_settle", "campaign_submit",
-    "campaign_suspend", "campaigns_settle_due", "cancellation_cutoff", "crowdfunding_rules",
-    "pledge_cancel", "pledge_gathered", "pledge_place", "pledges_place", "risks_acknowledge",
-    "standing_declare", "tier_left", "tiers_left",
+    "CampaignDraft", "MaterialChange", "MilestoneDraft", "PledgeOutcome", "PledgeRequest",
+    "TierDraft", "campaign_cancel", "campaign_change", "campaign_close_early", "campaign_create",
+    "campaign_decide", "campaign_fee_fen", "campaign_mark_reviewed", "campaign_raised_fen",
+    "campaign_settle", "campaign_submit", "campaign_suspend", "campaigns_settle_due",
+    "cancellation_cutoff", "crowdfunding_rules", "milestone_decide", "milestone_evidence_send",
+    "milestone_mark_reviewed", "milestone_vote", "milestones_due", "pledge_cancel",
+    "pledge_gathered", "pledge_place", "pledge_reconfirm", "pledges_lapse_due", "pledges_place",
+    "risks_acknowledge", "standing_declare", "tier_left", "tiers_left",
 ]

@@ -32,6 +32,12 @@ from puhui.crowdfunding.models import (
 from puhui.crowdfunding.notices import notices_campaign_decided, notices_early_close
 from puhui.crowdfunding.services.accounts import campaign_accounts_open, campaign_raised_fen
 from puhui.crowdfunding.services.across_platforms import issuer_cap_hold
+from puhui.crowdfunding.services.milestones import (
+    MilestoneDraft,
+    milestones_after_deadline,
+    milestones_check,
+    milestones_create,
+)
 from puhui.crowdfunding.services.rules import (
     campaign_move_require,
     crowdfunding_rules,
@@ -76,6 +82,10 @@ class CampaignDraft:
     share_class: str = ""
     price_per_share: Decimal | None = None
     holding: str = ""
+    key_people: str = ""
+    first_tranche_percent: Decimal = Decimal(100)  # paid at funding; the rest by milestone
+    milestones: tuple[MilestoneDraft, ...] = field(default_factory=tuple)
+    if_milestone_missed: str = ""
 
 
 def _problem(text: StrOrPromise, **facts: object) -> PuhuiError:
@@ -169,6 +179,8 @@ def campaign_create(*, issuer: User, enterprise: Enterprise, draft: CampaignDraf
     book = rulebook_in_force()
     currency = book.rulebook.currency
     _draft_check(draft, currency)
+    first_tranche_bp = milestones_check(draft.milestones, draft.first_tranche_percent,
+                                        draft.if_milestone_missed)
     fen = lambda amount: money_to_minor(amount, currency)  # noqa: E731
     fen_or_none = lambda amount: fen(amount) if amount is not None else None  # noqa: E731
     campaign = Campaign.objects.create(
@@ -182,6 +194,8 @@ def campaign_create(*, issuer: User, enterprise: Enterprise, draft: CampaignDraf
         pre_money_valuation_fen=fen_or_none(draft.pre_money_valuation),
         share_class=draft.share_class,
         price_per_share_fen=fen_or_none(draft.price_per_share), holding=draft.holding,
+        key_people=draft.key_people, first_tranche_bp=first_tranche_bp,
+        if_milestone_missed=draft.if_milestone_missed if draft.milestones else "",
         rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
         request_id=request_id)
     RewardTier.objects.bulk_create([
@@ -189,6 +203,7 @@ def campaign_create(*, issuer: User, enterprise: Enterprise, draft: CampaignDraf
                    price_fen=money_to_minor(tier.price, currency), quantity=tier.quantity,
                    estimated_delivery=tier.estimated_delivery, ships=tier.ships)
         for tier in draft.tiers])
+    milestones_create(campaign, draft.milestones)
     audit_record(actor=issuer, action="campaign.drafted", subject=f"campaign:{campaign.pk}",
                  kind=draft.kind, goal_fen=campaign.goal_fen)
     return campaign
@@ -252,6 +267,7 @@ def campaign_decide(*, campaign: Campaign, approver: User, approve: bool, reason
         campaign.launched_on = today
         campaign.deadline = today + timedelta(days=campaign.days_open)
         campaign.closes_at = _closes_at(campaign.deadline)
+        milestones_after_deadline(campaign)
         campaign_accounts_open(campaign)
         campaign.status = CampaignStatus.ONLINE
     else:

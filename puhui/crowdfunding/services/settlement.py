@@ -26,6 +26,7 @@ from puhui.crowdfunding.services.across_platforms import (
     issuer_cap_resolve,
     pledge_limits_resolve,
 )
+from puhui.crowdfunding.services.milestones import tranches_split
 from puhui.crowdfunding.services.pledges import pledges_resolve
 from puhui.crowdfunding.services.rules import campaign_move_require, crowdfunding_rules
 from puhui.custody.ports import CustodyAccount
@@ -67,8 +68,9 @@ def campaign_fee_fen(campaign: Campaign, raised_fen: int) -> int:
 
 
 def _pay_out(campaign: Campaign, raised_fen: int) -> int:
-    """Escrow → the platform's fee income and the issuer's wallet, as one linked chain; the
-    fee is the rulebook's rate of what was raised, rounded half-up to the fen."""
+    """Escrow → the platform's fee income and the issuer's wallet (the first tranche; the
+    milestones' tranches stay in the escrow), as one linked chain; the fee is the rulebook's
+    rate of what was raised, rounded half-up to the fen."""
     fee = campaign_fee_fen(campaign, raised_fen)
     escrow = campaign.escrow_account_id or 0
     issuer = account_for(kind=CustodyAccount.BORROWER_WALLET,
@@ -82,10 +84,11 @@ def _pay_out(campaign: Campaign, raised_fen: int) -> int:
                                 debit_account_id=escrow, credit_account_id=income.id,
                                 amount=fee, currency=campaign.currency,
                                 code=CrowdfundingCode.CAMPAIGN_FEE, reference=campaign.subject))
-    if raised_fen - fee:
+    first_tranche = tranches_split(campaign, raised_fen - fee)
+    if first_tranche:
         legs.append(NewTransfer(id=crowdfunding_transfer_id("payout", campaign.pk),
                                 debit_account_id=escrow, credit_account_id=issuer.id,
-                                amount=raised_fen - fee, currency=campaign.currency,
+                                amount=first_tranche, currency=campaign.currency,
                                 code=CrowdfundingCode.CAMPAIGN_PAYOUT, reference=campaign.subject))
     if legs:
         transfers_require(transfers_create(linked_chain(legs)), what="a campaign's payout")

@@ -4,12 +4,15 @@ pledges once), cancels; refusals are said on the page and change nothing."""
 
 import re
 import uuid
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
 from puhui.crowdfunding.models import Campaign, CampaignStatus, Pledge, PledgeStatus
+from puhui.crowdfunding.services import MilestoneDraft, campaign_settle
+from puhui.crowdfunding.tests.test_campaign_flow import pledge
 from puhui.devtools.campaign_world import backer_new, campaign_online
 from puhui.devtools.world import enterprise_admitted, operators
 from puhui.ledger.models import Transfer
@@ -99,3 +102,42 @@ def test_the_pages_speak_chinese_and_every_kind_shows_its_terms():
     assert "8.00 %" in page
     assert "等额本息" in page
     assert "众筹" in client.get("/campaigns/").content.decode()
+
+
+def test_milestones_and_a_material_change_on_the_pages():
+    """The issuer changes the terms (the backer reconfirms on the page); after funding the
+    issuer sends evidence, one operator reviews and another approves on the page, which pays
+    the tranche."""
+    launch = date(2026, 3, 2)
+    campaign = campaign_online(
+        "donation", business_date=launch, goal=Decimal("100"), first_tranche_percent=Decimal(60),
+        if_milestone_missed="refund", milestones=(MilestoneDraft(
+            "Line bought", "The invoice", date(2026, 5, 1), Decimal(40)),))
+    backer = backer_new(500_00, "donation")
+    pledged = pledge(campaign, backer, "100")
+    issuer = signed_in(campaign.enterprise.representative)
+    answer = issuer.post(f"/campaigns/{campaign.pk}/change/", {
+        "summary": "The line costs less.", "goal": "90"})
+    assert answer.status_code == 302
+    page = signed_in(backer).get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert 'data-testid="material-change"' in page
+    assert 'data-testid="reconfirm-pledge"' in page
+    assert signed_in(backer).post(f"/pledges/{pledged.pk}/reconfirm/").status_code == 302
+    pledged.refresh_from_db()
+    assert pledged.status == PledgeStatus.PENDING
+    campaign_settle(campaign=campaign, business_date=campaign.deadline)
+    milestone = campaign.milestones.get()
+    base = f"/campaigns/{campaign.pk}/milestones/{milestone.pk}"
+    assert issuer.post(f"{base}/evidence/", {"evidence": ""}).status_code == 400
+    assert issuer.post(f"{base}/evidence/", {"evidence": "Invoice 117"}).status_code == 302
+    maker, checker = operators()
+    assert "Line bought" in signed_in(maker).get("/operator/campaigns/").content.decode()
+    assert signed_in(maker).post(f"{base}/review/", {"reasons": "ok"}).status_code == 302
+    refused = signed_in(maker).post(f"{base}/decision/", {"approve": "1"})
+    assert refused.status_code == 400  # the maker is not the checker
+    assert signed_in(checker).post(f"{base}/decision/", {"approve": "1"}).status_code == 302
+    milestone.refresh_from_db()
+    # 100 raised, fee 5.00, net 95.00: 57.00 at funding, 38.00 on the milestone
+    assert (milestone.status, milestone.tranche_fen) == ("released", 38_00)
+    shown = signed_in(backer).get(f"/campaigns/{campaign.pk}/").content.decode()
+    assert 'data-testid="milestone-status-1"' in shown

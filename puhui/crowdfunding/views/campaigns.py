@@ -1,6 +1,5 @@
-"""Crowdfunding pages: discover, a campaign's page with its pledge form, the backer's pledges,
-the issuer's campaigns and new-campaign form, the operators' review queue; one view per
-action, each parsing its form and making one call to a service."""
+"""Campaign pages: discover, a campaign's page with its pledge form, the backer's pledges,
+the issuer's campaigns and new-campaign form, the operators' review queue."""
 
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +21,8 @@ from puhui.crowdfunding.forms import (
     CampaignForm,
     DiscoverFilter,
     EarlyCloseForm,
+    EvidenceForm,
+    MaterialChangeForm,
     PledgeForm,
     ReasonsForm,
     StandingForm,
@@ -32,13 +33,14 @@ from puhui.crowdfunding.models import (
     BackerStanding,
     CampaignKind,
     CampaignStatus,
+    PledgeStatus,
     RiskAcknowledgement,
 )
 from puhui.parties.forms import FORM_REFUSED, error_sentence, form_error, user_in_role
 from puhui.parties.models import Role, User
 
 
-def _campaign(request: HttpRequest, campaign_id: int) -> "selectors.PledgedCampaign":
+def campaign_shown(request: HttpRequest, campaign_id: int) -> "selectors.PledgedCampaign":
     user = request.user if isinstance(request.user, User) else None
     try:
         return selectors.campaign_for(user=user, campaign_id=campaign_id)
@@ -81,7 +83,7 @@ def discover(request: HttpRequest) -> HttpResponseBase:
         "filters": filters, "list": shown, "rows": _rows(shown.page.object_list)})
 
 
-def _campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | None = None,
+def campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | None = None,
                    refusal: str = "") -> HttpResponse:
     user = request.user if isinstance(request.user, User) else None
     percent, shown = progress_of(campaign.pledged_fen or 0, campaign.goal_fen)
@@ -107,6 +109,11 @@ def _campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | No
         and CAMPAIGN_MOVES.allows(campaign.status, CampaignStatus.CANCELLED),
         "equity": campaign.kind == CampaignKind.EQUITY,
         "debt": campaign.kind == CampaignKind.DEBT,
+        "change": campaign.changes.first(), "change_form": MaterialChangeForm(),
+        "evidence_form": EvidenceForm(),
+        "backed": is_backer and campaign.pledges.filter(
+            backer=user, status=PledgeStatus.COLLECTED).exists(),
+        **selectors.milestones_shown(campaign),
     }
     if campaign.price_per_share_fen and campaign.maximum_fen:
         context["shares_offered"] = campaign.maximum_fen // campaign.price_per_share_fen
@@ -117,14 +124,14 @@ def _campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | No
 
 @require_GET
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return _campaign_page(request, _campaign(request, campaign_id))
+    return campaign_page(request, campaign_shown(request, campaign_id))
 
 
 @login_required
 @require_POST
 def campaign_pledge(request: HttpRequest, campaign_id: int) -> HttpResponse:
     user = user_in_role(request, Role.INVESTOR)
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_shown(request, campaign_id)
     form = PledgeForm(request.POST, tiers=campaign.tiers.all())
     if form.is_valid():
         tier = form.cleaned_data.get("tier")
@@ -138,23 +145,23 @@ def campaign_pledge(request: HttpRequest, campaign_id: int) -> HttpResponse:
             messages.success(request, _("Your pledge is made; the money is held in your "
                                         "wallet until the deadline."))
             return redirect("crowdfunding:campaign", campaign_id=campaign.pk)
-    return _campaign_page(request, campaign, form=form)
+    return campaign_page(request, campaign, form=form)
 
 
-def _act(request: HttpRequest, campaign_id: int, act: Callable[[User, Any], object],
+def campaign_act(request: HttpRequest, campaign_id: int, act: Callable[[User, Any], object],
          done: str, *roles: Role) -> HttpResponse:
     """Run one action on a campaign; its refusal is said on the campaign's page."""
     user = user_in_role(request, *roles)
-    campaign = _campaign(request, campaign_id)
+    campaign = campaign_shown(request, campaign_id)
     try:
         act(user, campaign)
     except PuhuiError as error:
-        return _campaign_page(request, campaign, refusal=error_sentence(error))
+        return campaign_page(request, campaign, refusal=error_sentence(error))
     messages.success(request, done)
     return redirect("crowdfunding:campaign", campaign_id=campaign.pk)
 
 
-def _reasons(request: HttpRequest) -> str:
+def reasons_sent(request: HttpRequest) -> str:
     form = ReasonsForm(request.POST)
     return form.cleaned_data["reasons"] if form.is_valid() else ""
 
@@ -162,22 +169,22 @@ def _reasons(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def campaign_risks(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return _act(request, campaign_id, lambda user, c: services.risks_acknowledge(
+    return campaign_act(request, campaign_id, lambda user, c: services.risks_acknowledge(
         backer=user, kind=c.kind), _("Thank you: you may pledge now."), Role.INVESTOR)
 
 
 @login_required
 @require_POST
 def campaign_submit(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return _act(request, campaign_id, lambda user, c: services.campaign_submit(
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_submit(
         issuer=user, campaign=c), _("Sent for review."), Role.BORROWER)
 
 
 @login_required
 @require_POST
 def campaign_cancel(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return _act(request, campaign_id, lambda user, c: services.campaign_cancel(
-        user=user, campaign=c, reasons=_reasons(request)),
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_cancel(
+        user=user, campaign=c, reasons=reasons_sent(request)),
         _("The campaign is cancelled; every pledge is released."), Role.BORROWER, Role.OPERATOR)
 
 
@@ -187,9 +194,9 @@ def campaign_close_early(request: HttpRequest, campaign_id: int) -> HttpResponse
     user_in_role(request, Role.BORROWER)
     form = EarlyCloseForm(request.POST)
     if not form.is_valid():
-        return _campaign_page(request, _campaign(request, campaign_id),
+        return campaign_page(request, campaign_shown(request, campaign_id),
                               refusal=_("Choose the new deadline."))
-    return _act(request, campaign_id, lambda user, c: services.campaign_close_early(
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_close_early(
         issuer=user, campaign=c, deadline=form.cleaned_data["deadline"]),
         _("The new deadline is set and every backer is told."), Role.BORROWER)
 
@@ -198,8 +205,8 @@ def campaign_close_early(request: HttpRequest, campaign_id: int) -> HttpResponse
 @require_POST
 def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
     send_back = request.POST.get("send_back") == "1"
-    return _act(request, campaign_id, lambda user, c: services.campaign_mark_reviewed(
-        campaign=c, reviewer=user, note=_reasons(request), send_back=send_back),
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_mark_reviewed(
+        campaign=c, reviewer=user, note=reasons_sent(request), send_back=send_back),
         _("Reviewed."), Role.OPERATOR)
 
 
@@ -207,8 +214,8 @@ def campaign_review(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_POST
 def campaign_decision(request: HttpRequest, campaign_id: int) -> HttpResponse:
     approve = request.POST.get("approve") == "1"
-    return _act(request, campaign_id, lambda user, c: services.campaign_decide(
-        campaign=c, approver=user, approve=approve, reasons=_reasons(request)),
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_decide(
+        campaign=c, approver=user, approve=approve, reasons=reasons_sent(request)),
         _("Decided."), Role.OPERATOR)
 
 
@@ -216,8 +223,8 @@ def campaign_decision(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_POST
 def campaign_suspend(request: HttpRequest, campaign_id: int) -> HttpResponse:
     resume = request.POST.get("resume") == "1"
-    return _act(request, campaign_id, lambda user, c: services.campaign_suspend(
-        campaign=c, operator=user, reasons=_reasons(request), resume=resume),
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_suspend(
+        campaign=c, operator=user, reasons=reasons_sent(request), resume=resume),
         _("Done."), Role.OPERATOR)
 
 
@@ -231,7 +238,7 @@ def pledge_cancel(request: HttpRequest, pledge_id: str) -> HttpResponse:
     try:
         services.pledge_cancel(backer=user, pledge=pledge)
     except PuhuiError as error:
-        return _campaign_page(request, _campaign(request, pledge.campaign_id),
+        return campaign_page(request, campaign_shown(request, pledge.campaign_id),
                               refusal=error_sentence(error))
     messages.success(request, _("Your pledge is cancelled; the money is free in your wallet."))
     return redirect("crowdfunding:campaign", campaign_id=pledge.campaign_id)
@@ -282,5 +289,6 @@ def issuer_campaigns(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     user_in_role(request, Role.OPERATOR, Role.REGULATOR)
-    return render(request, "crowdfunding/review_queue.html",
-                  {"rows": _rows(selectors.campaigns_to_review())})
+    return render(request, "crowdfunding/review_queue.html", {
+        "rows": _rows(selectors.campaigns_to_review()),
+        "milestones": selectors.milestones_to_review()})

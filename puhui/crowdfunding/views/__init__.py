@@ -1,0 +1,37 @@
+"""Crowdfunding pages: discover, a campaign's page with its pledge form, the backer's pledges,
+the issuer's campaigns and new-campaign form, the operators' review queue (campaigns); a
+material change, reconfirmations and the milestones after launch (after_launch). One view per
+action, each parsing its form and making one call to a service."""
+
+from puhui.crowdfunding.views.after_launch import (
+    campaign_change,
+    milestone_decision,
+    milestone_evidence,
+    milestone_review,
+    milestone_vote,
+    pledge_reconfirm,
+)
+from puhui.crowdfunding.views.campaigns import (
+    campaign_cancel,
+    campaign_close_early,
+    campaign_decision,
+    campaign_detail,
+    campaign_pledge,
+    campaign_review,
+    campaign_risks,
+    campaign_submit,
+    campaign_suspend,
+    discover,
+    issuer_campaigns,
+    my_pledges,
+    pledge_cancel,
+    review_queue,
+)
+
+__all__ = [
+    "campaign_cancel", "campaign_change", "campaign_close_early", "campaign_decision",
+    "campaign_detail", "campaign_pledge", "campaign_review", "campaign_risks", "campaign_submit",
+    "campaign_suspend", "discover", "issuer_campaigns", "milestone_decision",
+    "milestone_evidence", "milestone_review", "milestone_vote", "my_pledges", "pledge_cancel",
+    "pledge_reconfirm", "review_queue",
+]

@@ -1,0 +1,106 @@
+"""What happens to a campaign once it is online: a material change and the backers'
+reconfirmations, then the milestones — the issuer's evidence, two operators' review and
+approval, the backers' vote when one is missed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from puhui.core.errors import PuhuiError
+from puhui.crowdfunding import selectors, services
+from puhui.crowdfunding.forms import EvidenceForm, MaterialChangeForm
+from puhui.crowdfunding.models import Milestone
+from puhui.crowdfunding.views.campaigns import (
+    campaign_act,
+    campaign_page,
+    campaign_shown,
+    reasons_sent,
+)
+from puhui.parties.forms import error_sentence, user_in_role
+from puhui.parties.models import Role
+
+
+@login_required
+@require_POST
+def campaign_change(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    user_in_role(request, Role.BORROWER)
+    form = MaterialChangeForm(request.POST)
+    if not form.is_valid():
+        return campaign_page(request, campaign_shown(request, campaign_id),
+                             refusal=_("Say what changes and why."))
+    return campaign_act(request, campaign_id, lambda user, c: services.campaign_change(
+        issuer=user, campaign=c, change=form.change()),
+        _("The change is made; every backer is asked to reconfirm."), Role.BORROWER)
+
+
+@login_required
+@require_POST
+def pledge_reconfirm(request: HttpRequest, pledge_id: str) -> HttpResponse:
+    user = user_in_role(request, Role.INVESTOR)
+    pledge = selectors.pledge_of(backer=user, pledge_id=pledge_id)
+    if pledge is None:
+        raise Http404
+    try:
+        services.pledge_reconfirm(backer=user, pledge=pledge)
+    except PuhuiError as error:
+        return campaign_page(request, campaign_shown(request, pledge.campaign_id),
+                             refusal=error_sentence(error))
+    messages.success(request, _("Your pledge stands under the new terms."))
+    return redirect("crowdfunding:campaign", campaign_id=pledge.campaign_id)
+
+
+def _milestone(campaign: object, milestone_id: int) -> Milestone:
+    milestone = selectors.milestone_on(campaign, milestone_id)  # type: ignore[arg-type]
+    if milestone is None:
+        raise Http404
+    return milestone
+
+
+@login_required
+@require_POST
+def milestone_evidence(request: HttpRequest, campaign_id: int, milestone_id: int
+                       ) -> HttpResponse:
+    user_in_role(request, Role.BORROWER)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return campaign_page(request, campaign_shown(request, campaign_id),
+                             refusal=_("Say what shows the milestone is met."))
+    return campaign_act(request, campaign_id, lambda user, c: services.milestone_evidence_send(
+        issuer=user, milestone=_milestone(c, milestone_id),
+        evidence=form.cleaned_data["evidence"]),
+        _("The evidence is sent to the platform's operators."), Role.BORROWER)
+
+
+@login_required
+@require_POST
+def milestone_review(request: HttpRequest, campaign_id: int, milestone_id: int
+                     ) -> HttpResponse:
+    send_back = request.POST.get("send_back") == "1"
+    return campaign_act(request, campaign_id, lambda user, c: services.milestone_mark_reviewed(
+        reviewer=user, milestone=_milestone(c, milestone_id), note=reasons_sent(request),
+        send_back=send_back), _("Reviewed."), Role.OPERATOR)
+
+
+@login_required
+@require_POST
+def milestone_decision(request: HttpRequest, campaign_id: int, milestone_id: int
+                       ) -> HttpResponse:
+    approve = request.POST.get("approve") == "1"
+    return campaign_act(request, campaign_id, lambda user, c: services.milestone_decide(
+        approver=user, milestone=_milestone(c, milestone_id), approve=approve,
+        reasons=reasons_sent(request)),
+        _("Decided: the tranche is paid.") if approve else _("Sent back to the issuer."),
+        Role.OPERATOR)
+
+
+@login_required
+@require_POST
+def milestone_vote(request: HttpRequest, campaign_id: int, milestone_id: int) -> HttpResponse:
+    release = request.POST.get("release") == "1"
+    return campaign_act(request, campaign_id, lambda user, c: services.milestone_vote(
+        backer=user, milestone=_milestone(c, milestone_id), release=release),
+        _("Your vote is counted; you may change it until the vote closes."), Role.INVESTOR)
+
