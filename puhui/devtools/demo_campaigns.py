@@ -1,9 +1,11 @@
 """The demo's crowdfunding: one live campaign of each kind by the demo enterprise, with pledges
-from the demo investor and three demo backers, so a newcomer sees each kind at once. The
-demo investor has pledged nothing yet (and reads each kind's risks on the page). The reward
-campaign has already reached its goal and the donation campaign is far from its goal;
-both end on the same day (the rulebook's least days open from today), so running close of
-business for that day shows one paying out and the other giving every pledge back."""
+from three demo backers, so a newcomer sees each kind at once. The demo investor has pledged
+nothing yet (and reads each kind's risks on the page). The reward campaign has already
+reached its goal and the donation campaign is far from its goal; both end on the same day
+(the rulebook's least days open from today), so running close of business for that day
+shows one paying out its first tranche (60 %; the rest waits for its milestone) and the
+other giving every pledge back. A fifth campaign ended today funded: its first tranche is
+paid and the evidence of its first milestone waits for the operators."""
 
 import uuid
 from collections.abc import Callable
@@ -11,16 +13,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from puhui.crowdfunding.models import Campaign, Pledge
+from puhui.crowdfunding.models import Campaign, MilestoneStatus, Pledge
 from puhui.crowdfunding.services import (
     CampaignDraft,
+    MilestoneDraft,
     PledgeRequest,
     TierDraft,
     campaign_create,
     campaign_decide,
     campaign_mark_reviewed,
+    campaign_settle,
     campaign_submit,
     crowdfunding_rules,
+    milestone_evidence_send,
     pledge_place,
     risks_acknowledge,
     standing_declare,
@@ -57,6 +62,10 @@ def _drafts(today: date, days: int) -> dict[str, CampaignDraft]:
                   "can make for our regular guests and the shops that ask us.",
             use_of_funds="Tea press 2,000; packaging 800; the platform's fee 5 %.",
             goal=Decimal("3000"), min_pledge=Decimal("10"), maximum=Decimal("8000"),
+            first_tranche_percent=Decimal(60), if_milestone_missed="vote",
+            milestones=(MilestoneDraft("The second press is running",
+                                       "The press's invoice and a photo of it at work",
+                                       today + timedelta(days=days + 60), Decimal(40)),),
             tiers=(TierDraft("A thank-you postcard", "Drawn by our staff.", Decimal("20"), None,
                              delivery),
                    TierDraft("Spring Longjing, 250 g", "Picked and pressed this April.",
@@ -99,7 +108,26 @@ PLEDGES = (
     ("debt", "demo-backer-he", "10000", None, 1), ("debt", "demo-backer-sun", "50000", None, 1),
     ("equity", "demo-backer-he", "100000", None, 1),
     ("equity", "demo-backer-wu", "50000", None, 1),
+    ("roof", "demo-backer-sun", "3000", None, 1), ("roof", "demo-backer-wu", "2500", None, 1),
 )
+ROOF = "A roof over the tea-drying yard"
+
+
+def _roof(today: date, days: int) -> CampaignDraft:
+    """Launched ``days`` ago and ending today: funded below, half paid at once."""
+    return CampaignDraft(
+        kind="donation", title=ROOF, funding_model="all_or_nothing", days_open=days,
+        summary="Rain spoils a tenth of our leaves each spring; a roof keeps them dry.",
+        story="The drying yard behind the tea house is open to the sky. A light steel roof "
+              "keeps the spring leaves dry while they wither.",
+        risks=_RISKS, use_of_funds="Steel frame 3,000; roofing 2,000.",
+        goal=Decimal("5000"), min_pledge=Decimal("10"), first_tranche_percent=Decimal(50),
+        if_milestone_missed="refund", key_people="Chen Jing, owner\nLiu Wei, builder",
+        milestones=(
+            MilestoneDraft("The frame stands", "Photos of the frame and the builder's invoice",
+                           today + timedelta(days=30), Decimal(30)),
+            MilestoneDraft("The roof is on", "Photos of the finished roof",
+                           today + timedelta(days=60), Decimal(20))))
 
 
 def _backers(checker: tuple[User, User], deposit: Deposit, key: Callable[[str], uuid.UUID]
@@ -133,8 +161,10 @@ def demo_campaigns(*, users: dict[str, User], enterprise: Enterprise, investor: 
                 risks_acknowledge(backer=backer, kind=kind)
         standing_declare(backer=backer, accredited=False, financial_assets=Decimal("3500000"),
                          average_income_3_years=Decimal("300000"))
+    days = crowdfunding_rules().minimum_days_open
+    drafts = _drafts(today, days) | {"roof": _roof(today, days)}
     campaigns = {}
-    for kind, draft in _drafts(today, crowdfunding_rules().minimum_days_open).items():
+    for kind, draft in drafts.items():
         campaign = Campaign.objects.filter(enterprise=enterprise, title=draft.title).first()
         if campaign is None:
             campaign = campaign_create(issuer=users["borrower"], enterprise=enterprise,
@@ -142,8 +172,9 @@ def demo_campaigns(*, users: dict[str, User], enterprise: Enterprise, investor: 
             campaign_submit(issuer=users["borrower"], campaign=campaign)
             campaign_mark_reviewed(campaign=campaign, reviewer=users["operator"],
                                    note="demo data")
+            launch = today - timedelta(days=days) if kind == "roof" else today
             campaign = campaign_decide(campaign=campaign, approver=users["checker"],
-                                       approve=True, reasons="", business_date=today)
+                                       approve=True, reasons="", business_date=launch)
         campaigns[kind] = campaign
     for index, (kind, who, amount, tier_price, units) in enumerate(PLEDGES):
         pledge_id = key(f"pledge-{index}")
@@ -151,6 +182,19 @@ def demo_campaigns(*, users: dict[str, User], enterprise: Enterprise, investor: 
             continue
         campaign = campaigns[kind]
         tier = (campaign.tiers.get(price_fen=tier_price * 100) if tier_price else None)
-        pledge_place(campaign=campaign, business_date=today, request=PledgeRequest(
+        pledge_place(campaign=campaign, business_date=campaign.launched_on or today,
+                     request=PledgeRequest(
             pledge_id=pledge_id, backer=backers[who], amount=Decimal(amount),
             tier_id=tier.pk if tier else None, quantity=units, name_shown=who != "investor"))
+    _roof_funded(campaigns["roof"], users["borrower"], today)
+
+
+def _roof_funded(campaign: Campaign, issuer: User, today: date) -> None:
+    """The roof's deadline is today: settled (first tranche paid), its first milestone's
+    evidence sent for the operators to review."""
+    campaign = campaign_settle(campaign=campaign, business_date=today)
+    first = campaign.milestones.get(position=1)
+    if first.status == MilestoneStatus.PLANNED:
+        milestone_evidence_send(issuer=issuer, milestone=first,
+                                evidence="The frame was raised last week; photos and the "
+                                         "builder's invoice no. 2026-031 are attached.")

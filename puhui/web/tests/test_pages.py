@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from puhui.crowdfunding.models import Campaign, CampaignStatus, MilestoneStatus
 from puhui.devtools.management.commands.demo import DEMO_USERS
 from puhui.parties.models import User
 from puhui.parties.tests.helpers import sign_in
@@ -152,3 +153,18 @@ def test_a_visitor_sees_the_platform_and_its_live_listings(client, demo):
     assert "<progress" in page
     assert 'value="10"' in page  # the demo listing: 10,000 of 100,000 bid
     assert "puhui simulated custodian bank" in page
+
+
+def test_the_demo_has_a_live_campaign_of_each_kind_and_one_paid_out(client, demo):
+    online = set(Campaign.objects.filter(status=CampaignStatus.ONLINE).values_list("kind",
+                                                                                   flat=True))
+    assert online == {"donation", "reward", "debt", "equity"}
+    roof = Campaign.objects.get(status=CampaignStatus.FUNDED)
+    # 5,500 raised, fee 5 % = 275.00, net 5,225.00: 50 % = 2,612.50 paid at funding, the
+    # milestones' 30 % and 20 % (1,567.50 and 1,045.00) kept in the escrow
+    assert (roof.raised_fen, roof.fee_fen) == (5_500_00, 275_00)
+    assert [(m.tranche_fen, m.status) for m in roof.milestones.order_by("position")] == [
+        (1_567_50, MilestoneStatus.EVIDENCE), (1_045_00, MilestoneStatus.PLANNED)]
+    login(client, "operator")
+    queue = client.get("/operator/campaigns/").content.decode()
+    assert "The frame stands" in queue
