@@ -177,6 +177,7 @@ MATRIX = [
     ("POST", "/pledges/{pledge}/cancel/", (I,), False),
     ("POST", "/pledges/{pledge}/reconfirm/", (I,), False),
     ("POST", "/campaigns/{campaign}/change/", (B,), False),
+    ("GET", "/campaigns/{campaign}/ballot.json", EVERYONE, True),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/evidence/", (B,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/review/", (O,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/decision/", (O,), False),

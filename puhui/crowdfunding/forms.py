@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from puhui.core.forms import OnceOnlyForm
 from puhui.core.labels import label_of
 from puhui.crowdfunding.models import (
+    Allocation,
     CampaignKind,
     EquityHolding,
     FundingModel,
@@ -64,6 +65,9 @@ class CampaignForm(OnceOnlyForm):
     first_tranche_percent = forms.DecimalField(
         label=_("Paid at funding (percent of what is raised after the fee)"), min_value=0,
         max_value=100, decimal_places=2, initial=100, required=False)
+    allocation = forms.ChoiceField(label=_("If more is pledged than the maximum"),
+                                   choices=Allocation.choices, initial=Allocation.FIRST_COME,
+                                   required=False)
     if_milestone_missed = forms.ChoiceField(
         label=_("If a milestone is missed"), required=False,
         choices=[("", "—"), *MilestoneMissed.choices])
@@ -152,7 +156,8 @@ class CampaignForm(OnceOnlyForm):
             key_people=data.get("key_people") or "",
             first_tranche_percent=Decimal(100) if data.get("first_tranche_percent") is None
             else data["first_tranche_percent"], milestones=self._milestones(),
-            if_milestone_missed=data.get("if_milestone_missed") or "")
+            if_milestone_missed=data.get("if_milestone_missed") or "",
+            allocation=data.get("allocation") or Allocation.FIRST_COME)
 
 
 class TierChoice(forms.ModelChoiceField):

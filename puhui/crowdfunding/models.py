@@ -61,6 +61,11 @@ class MilestoneMissed(models.TextChoices):
     REFUND = "refund", _("The rest is refunded to backers pro rata")
 
 
+class Allocation(models.TextChoices):
+    FIRST_COME = "first_come", _("First come, first served up to the maximum")
+    BALLOT = "ballot", _("A verifiable ballot when the maximum is oversubscribed")
+
+
 class Campaign(models.Model):
     enterprise = models.ForeignKey("parties.Enterprise", on_delete=models.PROTECT,
                                    related_name="campaigns")
@@ -110,6 +115,13 @@ class Campaign(models.Model):
     if_milestone_missed = models.CharField(max_length=8, choices=MilestoneMissed.choices,
                                            blank=True)
     key_people = models.TextField(blank=True)
+    # how a maximum is shared out; a ballot's seed is committed when it goes online (its
+    # SHA-256 published) and revealed when the raise ends (``crowdfunding.ballot``)
+    allocation = models.CharField(max_length=10, choices=Allocation.choices,
+                                  default=Allocation.FIRST_COME)
+    ballot_commitment = models.CharField(max_length=64, blank=True)
+    ballot_seed_sealed = models.TextField(blank=True)
+    ballot_seed = models.CharField(max_length=64, blank=True)
     raised_fen = models.BigIntegerField(default=0)  # set when it closes
     fee_fen = models.BigIntegerField(default=0)
     rulebook_id = models.CharField(max_length=40)
@@ -294,6 +306,7 @@ class Pledge(models.Model):
     status = models.CharField(max_length=10, choices=PledgeStatus.choices,
                               default=PledgeStatus.PENDING)
     reconfirm_by = models.DateField(null=True, blank=True)  # after a material change
+    allocated_fen = models.BigIntegerField(default=0)  # what was collected (a ballot: maybe less)
     # part of the backer's 12-month limit reserved at the shared registry for this pledge
     reserved_across_platforms = models.BooleanField(default=False)
     name_shown = models.BooleanField(default=False)  # the backer's consent to be named

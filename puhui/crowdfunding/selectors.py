@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypedDict
 from django.db.models import Count, OuterRef, Q, QuerySet
 
 from puhui.core.errors import CoreError, PuhuiError
+from puhui.crowdfunding.ballot import ticket_of
 from puhui.crowdfunding.models import (
     PLEDGE_LIVE,
     Campaign,
@@ -138,3 +139,23 @@ def milestones_shown(campaign: Campaign) -> dict[str, object]:
     kept = sum(m.tranche_fen for m in milestones) - paid - refunded
     return {"milestones": milestones, "paid_fen": paid, "refunded_fen": refunded,
             "kept_fen": kept, "first_tranche_percent": Decimal(campaign.first_tranche_bp) / 100}
+
+
+def ballot_published(campaign: Campaign) -> dict[str, object]:
+    """What anyone needs to check a ballot: the commitment, the seed once revealed, and every
+    pledge it drew from (id, amount, ticket, what it was allocated), in minor units."""
+    drawn = campaign.pledges.filter(status__in=(PledgeStatus.COLLECTED,
+                                                PledgeStatus.RELEASED)).order_by("pk")
+    seed = campaign.ballot_seed
+    return {
+        "campaign": campaign.pk, "allocation": campaign.allocation,
+        "currency": campaign.currency,
+        "maximum": campaign.maximum_fen, "unit": campaign.price_per_share_fen or 1,
+        "commitment": campaign.ballot_commitment, "seed": seed or None,
+        "rule": "ticket = sha256(seed + ':' + pledge id); lowest ticket first, each in full "
+                "while the maximum allows, the first that does not fit gets what is left in "
+                "whole units",
+        "pledges": [{"id": str(p.pk), "amount": p.amount_fen,
+                     "ticket": ticket_of(seed, str(p.pk)), "allocated": p.allocated_fen}
+                    for p in drawn] if seed else [],
+    }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/review/", views.campaign_review, name="review"),
     path("campaigns/<int:campaign_id>/decision/", views.campaign_decision, name="decision"),
     path("campaigns/<int:campaign_id>/suspension/", views.campaign_suspend, name="suspend"),
+    path("campaigns/<int:campaign_id>/ballot.json", views.campaign_ballot, name="ballot"),
     path("campaigns/<int:campaign_id>/change/", views.campaign_change, name="change"),
     path("campaigns/<int:campaign_id>/milestones/<int:milestone_id>/evidence/",
          views.milestone_evidence, name="milestone_evidence"),

@@ -82,7 +82,7 @@ def _names() -> set[str]:
                  for value in record.values() if isinstance(value, str)]
     for text in (*free_text, "Longjing Tea Cooperative", "A tea-rolling machine",
                  "Tea for the spring season", "demo data", demo.DEMO_PRODUCT.get("name_en", ""),
-                 *demo_campaigns.TITLES.values()):
+                 demo_campaigns.ROOF, *demo_campaigns.TITLES.values()):
         names |= {word.lower() for word in re.findall(r"[A-Za-z'’-]+", text)}
     return names | {part for name in list(names) for part in name.split("-")}
 

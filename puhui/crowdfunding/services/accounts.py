@@ -1,10 +1,11 @@
 """A campaign's ledger accounts: the escrow at the custodian, the capacity that holds exactly
-the maximum, and each limited tier's stock of units."""
+the maximum (first come, first served; a ballot takes every pledge and shares the maximum out
+at the deadline), and each limited tier's stock of units."""
 
 from collections.abc import Iterable
 
 from puhui.core.money import UNITS
-from puhui.crowdfunding.models import Campaign, RewardTier
+from puhui.crowdfunding.models import Allocation, Campaign, RewardTier
 from puhui.crowdfunding.ports import (
     CrowdfundingAccount,
     CrowdfundingCode,
@@ -33,7 +34,8 @@ def campaign_accounts_open(campaign: Campaign) -> None:
     owner = campaign.subject
     specs = [dict(kind=CrowdfundingAccount.CAMPAIGN_ESCROW, owner=owner,
                   currency=campaign.currency)]
-    if campaign.maximum_fen is not None:
+    capped = campaign.maximum_fen is not None and campaign.allocation != Allocation.BALLOT
+    if capped:
         specs += _loaded_pair(owner, campaign.currency, kind=CrowdfundingAccount.CAMPAIGN_CAPACITY,
                               used=CrowdfundingAccount.CAMPAIGN_CAPACITY_USED,
                               source=CrowdfundingAccount.CAMPAIGN_CAPACITY_SOURCE)
@@ -46,12 +48,12 @@ def campaign_accounts_open(campaign: Campaign) -> None:
     opened = iter(accounts_create(specs))
     campaign.escrow_account_id = next(opened).id
     loads = []
-    if campaign.maximum_fen is not None:
+    if capped:
         capacity, sink, source = next(opened), next(opened), next(opened)
         campaign.capacity_account_id, campaign.capacity_sink_account_id = capacity.id, sink.id
         loads.append(NewTransfer(
             id=crowdfunding_transfer_id("capacity", campaign.pk), debit_account_id=source.id,
-            credit_account_id=capacity.id, amount=campaign.maximum_fen,
+            credit_account_id=capacity.id, amount=campaign.maximum_fen or 0,
             currency=campaign.currency, code=CrowdfundingCode.CAMPAIGN_CAPACITY,
             reference=owner))
     for tier in tiers:

@@ -98,7 +98,8 @@ def pledge_limits_resolve(campaign: Campaign, pledges: Iterable[Pledge], *,
         return
     for pledge in pledges:
         if pledge.reserved_across_platforms:
-            resolver(pledge_limit_reference(pledge.pk), pledge.amount_fen if collected else 0,
+            resolver(pledge_limit_reference(pledge.pk),
+                     (pledge.allocated_fen or pledge.amount_fen) if collected else 0,
                      campaign.currency)
 
 

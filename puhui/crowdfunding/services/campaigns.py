@@ -19,9 +19,12 @@ from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError, sent_before
 from puhui.core.labels import labels_joined
 from puhui.core.money import money_shown, money_to_minor
+from puhui.core.pii import pii_encrypt
 from puhui.core.workdays import Calendar, add_working_days
+from puhui.crowdfunding import ballot
 from puhui.crowdfunding.errors import CrowdfundingError
 from puhui.crowdfunding.models import (
+    Allocation,
     Campaign,
     CampaignKind,
     CampaignStatus,
@@ -38,6 +41,7 @@ from puhui.crowdfunding.services.milestones import (
     milestones_check,
     milestones_create,
 )
+from puhui.crowdfunding.services.pledges import BALLOT_SEED_CONTEXT
 from puhui.crowdfunding.services.rules import (
     campaign_move_require,
     crowdfunding_rules,
@@ -86,6 +90,7 @@ class CampaignDraft:
     first_tranche_percent: Decimal = Decimal(100)  # paid at funding; the rest by milestone
     milestones: tuple[MilestoneDraft, ...] = field(default_factory=tuple)
     if_milestone_missed: str = ""
+    allocation: str = "first_come"  # or "ballot", for a capped raise without rewards
 
 
 def _problem(text: StrOrPromise, **facts: object) -> PuhuiError:
@@ -125,6 +130,10 @@ def _draft_check(draft: CampaignDraft, currency: str) -> None:
                 not tier.title.strip()):
             raise _problem(_("each reward has a title, a price above 0 and, when limited, at "
                            "least one unit"))
+    if draft.allocation not in Allocation.values or (draft.allocation == Allocation.BALLOT and (
+            draft.maximum is None or draft.tiers)):
+        raise _problem(_("a ballot shares out a maximum, in money: it needs a maximum and "
+                         "no rewards"))
     if draft.kind == CampaignKind.DEBT:
         _debt_check(draft)
     if draft.kind == CampaignKind.EQUITY:
@@ -195,6 +204,7 @@ def campaign_create(*, issuer: User, enterprise: Enterprise, draft: CampaignDraf
         share_class=draft.share_class,
         price_per_share_fen=fen_or_none(draft.price_per_share), holding=draft.holding,
         key_people=draft.key_people, first_tranche_bp=first_tranche_bp,
+        allocation=draft.allocation,
         if_milestone_missed=draft.if_milestone_missed if draft.milestones else "",
         rulebook_id=book.rulebook.id, rulebook_version=book.rulebook.version,
         request_id=request_id)
@@ -268,6 +278,10 @@ def campaign_decide(*, campaign: Campaign, approver: User, approve: bool, reason
         campaign.deadline = today + timedelta(days=campaign.days_open)
         campaign.closes_at = _closes_at(campaign.deadline)
         milestones_after_deadline(campaign)
+        if campaign.allocation == Allocation.BALLOT:
+            seed = ballot.seed_new()
+            campaign.ballot_commitment = ballot.commitment_of(seed)
+            campaign.ballot_seed_sealed = pii_encrypt(seed, context=BALLOT_SEED_CONTEXT)
         campaign_accounts_open(campaign)
         campaign.status = CampaignStatus.ONLINE
     else:

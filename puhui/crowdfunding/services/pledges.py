@@ -256,16 +256,21 @@ def _book(campaign: Campaign, requests: Sequence[PledgeRequest], now: datetime
 _ON_TALLIES = (CrowdfundingError.BACKERS_FULL, CrowdfundingError.INVESTOR_LIMIT_EXCEEDED)
 
 
-def pledges_resolve(pledges: Sequence[Pledge], *, post: bool) -> None:
+BALLOT_SEED_CONTEXT = "crowdfunding.ballot_seed"
+
+
+def pledges_resolve(pledges: Sequence[Pledge], *, post: bool,
+                    amounts: dict[uuid.UUID, int] | None = None) -> None:
     """Post (or void) each pledge's chain of pending transfers, in batches, each chain
-    linked."""
+    linked; ``amounts`` posts less than a pledge held (a ballot's share; 0: all of it)."""
     step = "post" if post else "void"
     batch: list[NewTransfer] = []
     for pledge in pledges:
         pending = [pledge.pk, pledge.capacity_transfer_id, pledge.stock_transfer_id]
         batch += linked_chain([
             NewTransfer(id=crowdfunding_transfer_id(step, pending_id), pending_id=pending_id,
-                        post_pending_transfer=post, void_pending_transfer=not post)
+                        post_pending_transfer=post, void_pending_transfer=not post,
+                        amount=(amounts or {}).get(pending_id, 0))
             for pending_id in pending if pending_id is not None])
         if len(batch) >= 8_000:  # whole chains only: a batch never cuts one
             transfers_require(transfers_create(batch), what="the resolution of pledges")

@@ -12,8 +12,11 @@ from puhui.audit.services import audit_record
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_from_minor, money_quantize, money_to_minor
+from puhui.core.pii import pii_decrypt
+from puhui.crowdfunding import ballot
 from puhui.crowdfunding.errors import CrowdfundingError
 from puhui.crowdfunding.models import (
+    Allocation,
     Campaign,
     CampaignStatus,
     FundingModel,
@@ -27,7 +30,7 @@ from puhui.crowdfunding.services.across_platforms import (
     pledge_limits_resolve,
 )
 from puhui.crowdfunding.services.milestones import tranches_split
-from puhui.crowdfunding.services.pledges import pledges_resolve
+from puhui.crowdfunding.services.pledges import BALLOT_SEED_CONTEXT, pledges_resolve
 from puhui.crowdfunding.services.rules import campaign_move_require, crowdfunding_rules
 from puhui.custody.ports import CustodyAccount
 from puhui.ledger.services import (
@@ -95,6 +98,33 @@ def _pay_out(campaign: Campaign, raised_fen: int) -> int:
     return fee
 
 
+def _ballot_draw(campaign: Campaign, held: list[Pledge]) -> None:
+    """Reveal the seed committed at launch and allocate the maximum by its tickets."""
+    seed = pii_decrypt(campaign.ballot_seed_sealed, context=BALLOT_SEED_CONTEXT)
+    campaign.ballot_seed = seed
+    shares = ballot.allocation(seed, [(str(p.pk), p.amount_fen) for p in held],
+                               maximum=campaign.maximum_fen or 0,
+                               unit=campaign.price_per_share_fen or 1)
+    for pledge in held:
+        pledge.allocated_fen = shares[str(pledge.pk)]
+
+
+def _collect(campaign: Campaign, held: list[Pledge]) -> None:
+    """Post what each pledge was allocated (all of it, unless a ballot gave less) and release
+    the pledges the ballot left out."""
+    won = [p for p in held if p.allocated_fen]
+    lost = [p for p in held if not p.allocated_fen]
+    pledges_resolve(won, post=True, amounts={p.pk: p.allocated_fen for p in won})
+    pledges_resolve(lost, post=False)
+    pledge_limits_resolve(campaign, won, collected=True)
+    pledge_limits_resolve(campaign, lost, collected=False)
+    for pledge in won:
+        pledge.status = PledgeStatus.COLLECTED
+    for pledge in lost:
+        pledge.status = PledgeStatus.RELEASED
+    Pledge.objects.bulk_update(held, ["status", "allocated_fen"])
+
+
 @transaction.atomic
 def campaign_settle(*, campaign: Campaign, business_date: date | None = None) -> Campaign:
     """Close an online campaign whose deadline has passed by ``business_date``: funded or
@@ -107,13 +137,15 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
     _lapse_unconfirmed(campaign)
     held = list(Pledge.objects.select_for_update().select_related("backer").filter(
         campaign=campaign, status=PledgeStatus.PENDING))
-    raised = sum(p.amount_fen for p in held)
+    for pledge in held:
+        pledge.allocated_fen = pledge.amount_fen
+    if campaign.allocation == Allocation.BALLOT:
+        _ballot_draw(campaign, held)
+    raised = sum(p.allocated_fen for p in held)
     reached = (raised >= campaign.goal_fen if campaign.funding_model == FundingModel.ALL_OR_NOTHING
                else raised > 0)
     if reached:
-        pledges_resolve(held, post=True)
-        pledge_limits_resolve(campaign, held, collected=True)
-        Pledge.objects.filter(pk__in=[p.pk for p in held]).update(status=PledgeStatus.COLLECTED)
+        _collect(campaign, held)
         campaign.fee_fen = _pay_out(campaign, raised)
         campaign.status = CampaignStatus.FUNDED
     else:
@@ -121,7 +153,7 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
         campaign.status = CampaignStatus.FAILED
     campaign.raised_fen = raised
     issuer_cap_resolve(campaign, raised if reached else 0)
-    campaign.save(update_fields=["status", "raised_fen", "fee_fen"])
+    campaign.save(update_fields=["status", "raised_fen", "fee_fen", "ballot_seed"])
     notices_campaign_ended(campaign, held)
     audit_record(actor=None, action=f"campaign.{campaign.status}", subject=campaign.subject,
                  raised_fen=raised, fee_fen=campaign.fee_fen, business_date=today.isoformat())

@@ -4,6 +4,7 @@ material change, reconfirmations and the milestones after launch (after_launch).
 action, each parsing its form and making one call to a service."""
 
 from puhui.crowdfunding.views.after_launch import (
+    campaign_ballot,
     campaign_change,
     milestone_decision,
     milestone_evidence,
@@ -29,7 +30,8 @@ from puhui.crowdfunding.views.campaigns import (
 )
 
 __all__ = [
-    "campaign_cancel", "campaign_change", "campaign_close_early", "campaign_decision",
+    "campaign_ballot", "campaign_cancel", "campaign_change", "campaign_close_early",
+    "campaign_decision",
     "campaign_detail", "campaign_pledge", "campaign_review", "campaign_risks", "campaign_submit",
     "campaign_suspend", "discover", "issuer_campaigns", "milestone_decision",
     "milestone_evidence", "milestone_review", "milestone_vote", "my_pledges", "pledge_cancel",

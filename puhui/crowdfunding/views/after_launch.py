@@ -1,13 +1,13 @@
 """What happens to a campaign once it is online: a material change and the backers'
 reconfirmations, then the milestones — the issuer's evidence, two operators' review and
-approval, the backers' vote when one is missed."""
+approval, the backers' vote when one is missed; and the published ballot of a capped raise."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from puhui.core.errors import PuhuiError
 from puhui.crowdfunding import selectors, services
@@ -104,3 +104,10 @@ def milestone_vote(request: HttpRequest, campaign_id: int, milestone_id: int) ->
         backer=user, milestone=_milestone(c, milestone_id), release=release),
         _("Your vote is counted; you may change it until the vote closes."), Role.INVESTOR)
 
+
+
+@require_GET
+def campaign_ballot(request: HttpRequest, campaign_id: int) -> JsonResponse:
+    """The ballot's commitment, then its seed and draws: anyone may recompute them (a
+    campaign served first come, first served says so and has none)."""
+    return JsonResponse(selectors.ballot_published(campaign_shown(request, campaign_id)))
