@@ -7,7 +7,7 @@ fails ``test_the_matrix_covers_every_route``.
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from puhui.audit.models import AuditEvent
 from puhui.core.business_day import business_date_today
+from puhui.crowdfunding.models import Shareholding
 from puhui.crowdfunding.services import (
     MilestoneDraft,
     PledgeRequest,
@@ -178,6 +179,8 @@ MATRIX = [
     ("POST", "/pledges/{pledge}/reconfirm/", (I,), False),
     ("POST", "/campaigns/{campaign}/change/", (B,), False),
     ("GET", "/campaigns/{campaign}/ballot.json", EVERYONE, True),
+    ("GET", "/campaigns/{campaign}/cap-table.ocf.zip", (B, O, R), False),
+    ("GET", "/holdings/{holding}/certificate.pdf", (I, O, R), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/evidence/", (B,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/review/", (O,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/decision/", (O,), False),
@@ -224,7 +227,11 @@ def world():
              "application": loan.listing.application.pk, "listing": loan.listing.pk,
              "loan": loan.pk, "bid": loan.listing.bids.first().pk,
              "reference": "listing-1", "dispute": 1, "campaign": campaign.pk,
-             "pledge": pledge.pk, "milestone": campaign.milestones.get().pk}
+             "pledge": pledge.pk, "milestone": campaign.milestones.get().pk,
+             "holding": Shareholding.objects.create(
+                 campaign=campaign, holder=users[I], share_class="Ordinary", shares=2,
+                 price_per_share_fen=10_00, holding="direct", issued_on=date(2026, 4, 1),
+                 locked_until=date(2027, 4, 1), certificate_number="SC-TEST").pk}
     return users, names
 
 
@@ -326,7 +333,7 @@ def test_the_matrix_covers_every_route():
         pattern = route
         for name in ("enterprise", "review", "account", "application", "loan", "listing",
                      "bid", "reference", "dispute", "document", "campaign", "pledge",
-                     "milestone"):
+                     "milestone", "holding"):
             for form in (f"<int:{name}_id>", f"<{name}_id>", f"<{name}>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

@@ -36,6 +36,8 @@ class CrowdfundingError(ErrorCode):
     PLEDGE_EXCEEDS_REMAINING = 409, _(
         "Only {remaining} is left before this campaign's maximum; pledge that or less.")
     PLEDGE_BELOW_MINIMUM = 400, _("The least you can pledge here is {minimum}.")
+    PLEDGE_NOT_WHOLE_SHARES = 400, _(
+        "Shares cost {price} each: pledge a whole number of shares.")
     TIER_NOT_IN_CAMPAIGN = 400, _("That reward is not one of this campaign's.")
     TIER_SOLD_OUT = 409, _("Only {left} of this reward is left; choose fewer or another reward.")
     TIER_NEEDS_MORE = 400, _("{quantity} × this reward takes at least {minimum}.")

@@ -232,6 +232,32 @@ class MilestoneVote(models.Model):
         return f"vote of {self.backer_id} on {self.milestone_id}"
 
 
+class Shareholding(models.Model):
+    """A backer's shares from a funded equity campaign: the cap table's line. Under a nominee
+    holding the issuer's register shows the platform's nominee for all of them and this row is
+    the beneficial owner; held directly, the backer is on the register. Locked from transfer
+    until ``locked_until`` (the rulebook's months from issue)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="holdings")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="shareholdings")
+    share_class = models.CharField(max_length=60)
+    shares = models.PositiveBigIntegerField()
+    price_per_share_fen = models.BigIntegerField()
+    holding = models.CharField(max_length=8, choices=EquityHolding.choices)
+    issued_on = models.DateField()
+    locked_until = models.DateField()
+    certificate_number = models.CharField(max_length=40, unique=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "holder"],
+                                               name="crowdfunding_one_holding_per_backer")]
+        ordering = ["campaign", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shares} shares of campaign {self.campaign_id}"
+
+
 class CampaignChange(models.Model):
     """A material change to an online campaign: every backer must reconfirm by
     ``reconfirm_by`` or the pledge lapses."""

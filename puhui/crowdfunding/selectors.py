@@ -5,6 +5,7 @@ milestones to review and a campaign's milestones with what was paid."""
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet
 
 from puhui.core.errors import CoreError, PuhuiError
@@ -17,6 +18,7 @@ from puhui.crowdfunding.models import (
     MilestoneStatus,
     Pledge,
     PledgeStatus,
+    Shareholding,
 )
 from puhui.ledger.selectors import account_credits_held
 from puhui.parties.models import Role, User
@@ -159,3 +161,19 @@ def ballot_published(campaign: Campaign) -> dict[str, object]:
                      "ticket": ticket_of(seed, str(p.pk)), "allocated": p.allocated_fen}
                     for p in drawn] if seed else [],
     }
+
+
+def holdings_of(*, holder: User) -> "QuerySet[Shareholding]":
+    return Shareholding.objects.filter(holder=holder).select_related("campaign").order_by(
+        "-issued_on", "pk")
+
+
+def holding_for(*, user: User, holding_id: int) -> Shareholding:
+    """A holding for its holder, and for the platform's operators and regulators."""
+    holding = Shareholding.objects.select_related("campaign", "campaign__enterprise").filter(
+        pk=holding_id).first()
+    if holding is None:
+        raise PuhuiError(CoreError.NOT_FOUND, what=f"holding {holding_id}")
+    if holding.holder_id != user.pk and user.role not in (Role.OPERATOR, Role.REGULATOR):
+        raise PermissionDenied
+    return holding

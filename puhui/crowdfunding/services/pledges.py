@@ -109,6 +109,10 @@ def _amount_checked(campaign: Campaign, tiers: dict[int, RewardTier],
                                                  campaign.currency))
     elif request.quantity != 1:
         raise PuhuiError(CrowdfundingError.TIER_NOT_IN_CAMPAIGN)
+    price = campaign.price_per_share_fen
+    if price and amount_fen % price:
+        raise PuhuiError(CrowdfundingError.PLEDGE_NOT_WHOLE_SHARES,
+                         price=money_shown(price, campaign.currency))
     return amount_fen, tier
 
 

@@ -29,6 +29,7 @@ from puhui.crowdfunding.services.across_platforms import (
     issuer_cap_resolve,
     pledge_limits_resolve,
 )
+from puhui.crowdfunding.services.equity import shares_issue
 from puhui.crowdfunding.services.milestones import tranches_split
 from puhui.crowdfunding.services.pledges import BALLOT_SEED_CONTEXT, pledges_resolve
 from puhui.crowdfunding.services.rules import campaign_move_require, crowdfunding_rules
@@ -146,6 +147,7 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
                else raised > 0)
     if reached:
         _collect(campaign, held)
+        shares_issue(campaign, [p for p in held if p.allocated_fen], today)
         campaign.fee_fen = _pay_out(campaign, raised)
         campaign.status = CampaignStatus.FUNDED
     else:

@@ -6,6 +6,8 @@ action, each parsing its form and making one call to a service."""
 from puhui.crowdfunding.views.after_launch import (
     campaign_ballot,
     campaign_change,
+    cap_table_export,
+    holding_certificate,
     milestone_decision,
     milestone_evidence,
     milestone_review,
@@ -31,9 +33,8 @@ from puhui.crowdfunding.views.campaigns import (
 
 __all__ = [
     "campaign_ballot", "campaign_cancel", "campaign_change", "campaign_close_early",
-    "campaign_decision",
-    "campaign_detail", "campaign_pledge", "campaign_review", "campaign_risks", "campaign_submit",
-    "campaign_suspend", "discover", "issuer_campaigns", "milestone_decision",
-    "milestone_evidence", "milestone_review", "milestone_vote", "my_pledges", "pledge_cancel",
-    "pledge_reconfirm", "review_queue",
+    "campaign_decision", "campaign_detail", "campaign_pledge", "campaign_review", "campaign_risks",
+    "campaign_submit", "campaign_suspend", "cap_table_export", "discover", "holding_certificate",
+    "issuer_campaigns", "milestone_decision", "milestone_evidence", "milestone_review",
+    "milestone_vote", "my_pledges", "pledge_cancel", "pledge_reconfirm", "review_queue",
 ]

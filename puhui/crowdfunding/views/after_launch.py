@@ -1,16 +1,21 @@
 """What happens to a campaign once it is online: a material change and the backers'
 reconfirmations, then the milestones — the issuer's evidence, two operators' review and
-approval, the backers' vote when one is missed; and the published ballot of a capped raise."""
+approval, the backers' vote when one is missed; the published ballot of a capped raise; an
+equity round's cap table (OCF) and share certificates."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
 from puhui.crowdfunding import selectors, services
+from puhui.crowdfunding.cap_table import certificate_pdf, ocf_zip
 from puhui.crowdfunding.forms import EvidenceForm, MaterialChangeForm
 from puhui.crowdfunding.models import Milestone
 from puhui.crowdfunding.views.campaigns import (
@@ -111,3 +116,34 @@ def campaign_ballot(request: HttpRequest, campaign_id: int) -> JsonResponse:
     """The ballot's commitment, then its seed and draws: anyone may recompute them (a
     campaign served first come, first served says so and has none)."""
     return JsonResponse(selectors.ballot_published(campaign_shown(request, campaign_id)))
+
+
+@login_required
+@require_GET
+def holding_certificate(request: HttpRequest, holding_id: int) -> HttpResponse:
+    """A backer's share certificate (PDF), for the holder and the platform's staff."""
+    user = user_in_role(request, Role.INVESTOR, Role.OPERATOR, Role.REGULATOR)
+    try:
+        holding = selectors.holding_for(user=user, holding_id=holding_id)
+    except PuhuiError:
+        raise Http404 from None
+    audit_record(actor=user, action="certificate.downloaded", subject=holding.campaign.subject,
+                 certificate=holding.certificate_number)
+    return HttpResponse(certificate_pdf(holding), content_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{holding.certificate_number}.pdf"'})
+
+
+@login_required
+@require_GET
+def cap_table_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The round's cap table in the Open Cap Table Format (a zip of its JSON files), for the
+    issuer's representative and the platform's staff."""
+    user = user_in_role(request, Role.BORROWER, Role.OPERATOR, Role.REGULATOR)
+    campaign = campaign_shown(request, campaign_id)
+    if user.role == Role.BORROWER and campaign.enterprise.representative_id != user.pk:
+        raise PermissionDenied
+    if not campaign.holdings.exists():
+        raise Http404
+    return HttpResponse(ocf_zip(campaign, generated_at=timezone.now()),
+                        content_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="cap-table-{campaign.pk}.ocf.zip"'})

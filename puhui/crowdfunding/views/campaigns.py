@@ -17,6 +17,7 @@ from puhui.core.errors import PuhuiError
 from puhui.core.lists import Column, csv_response, list_shown, progress_of, wants_csv
 from puhui.core.money import money_from_minor
 from puhui.crowdfunding import selectors, services
+from puhui.crowdfunding.cap_table import register_lines
 from puhui.crowdfunding.forms import (
     CampaignForm,
     DiscoverFilter,
@@ -114,6 +115,8 @@ def campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | Non
         "backed": is_backer and campaign.pledges.filter(
             backer=user, status=PledgeStatus.COLLECTED).exists(),
         **selectors.milestones_shown(campaign),
+        "register": register_lines(campaign) if campaign.kind == CampaignKind.EQUITY else [],
+        "is_staff": user is not None and user.role in (Role.OPERATOR, Role.REGULATOR),
     }
     if campaign.price_per_share_fen and campaign.maximum_fen:
         context["shares_offered"] = campaign.maximum_fen // campaign.price_per_share_fen
@@ -262,7 +265,8 @@ def my_pledges(request: HttpRequest) -> HttpResponse:
     pledges = selectors.pledges_of(backer=user)
     return render(request, "crowdfunding/my_pledges.html", {
         "pledges": pledges, "form": form, "live": PLEDGE_LIVE,
-        "held_fen": sum(p.amount_fen for p in pledges if p.status in PLEDGE_LIVE)},
+        "held_fen": sum(p.amount_fen for p in pledges if p.status in PLEDGE_LIVE),
+        "holdings": selectors.holdings_of(holder=user)},
         status=FORM_REFUSED if form.errors else 200)
 
 
