@@ -31,6 +31,8 @@ class CrowdfundingError(ErrorCode):
     REGISTRY_UNREACHABLE = 503, _(
         "The shared credit registry could not be asked ({reason}); nothing was done. Try "
         "again in a moment.")
+    ISSUER_CHECKS_FAILED = 409, _(
+        "The issuer did not pass every check ({rules}); the campaign cannot go online.")
     CAMPAIGN_NOT_OPEN = 409, _("This campaign is not taking pledges.")
     CAMPAIGN_FULL = 409, _("This campaign has reached its maximum; nothing is left to pledge.")
     PLEDGE_EXCEEDS_REMAINING = 409, _(

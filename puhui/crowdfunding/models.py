@@ -123,6 +123,7 @@ class Campaign(models.Model):
     ballot_seed_sealed = models.TextField(blank=True)
     ballot_seed = models.CharField(max_length=64, blank=True)
     raised_fen = models.BigIntegerField(default=0)  # set when it closes
+    loan_id = models.BigIntegerField(null=True, blank=True)  # a funded debt campaign's loan
     fee_fen = models.BigIntegerField(default=0)
     rulebook_id = models.CharField(max_length=40)
     rulebook_version = models.CharField(max_length=20)

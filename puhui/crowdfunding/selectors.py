@@ -13,6 +13,7 @@ from puhui.crowdfunding.ballot import ticket_of
 from puhui.crowdfunding.models import (
     PLEDGE_LIVE,
     Campaign,
+    CampaignKind,
     CampaignStatus,
     Milestone,
     MilestoneStatus,
@@ -177,3 +178,13 @@ def holding_for(*, user: User, holding_id: int) -> Shareholding:
     if holding.holder_id != user.pk and user.role not in (Role.OPERATOR, Role.REGULATOR):
         raise PermissionDenied
     return holding
+
+
+def debt_campaigns_to_lend() -> "QuerySet[Campaign]":
+    """Funded debt campaigns whose notes are not a loan yet."""
+    return Campaign.objects.filter(kind=CampaignKind.DEBT, status=CampaignStatus.FUNDED,
+                                   loan_id__isnull=True).select_related("enterprise")
+
+
+def pledges_collected(campaign: Campaign) -> "QuerySet[Pledge]":
+    return campaign.pledges.filter(status=PledgeStatus.COLLECTED).order_by("created_at", "pk")

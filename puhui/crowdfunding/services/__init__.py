@@ -9,6 +9,7 @@ from puhui.crowdfunding.services.backers import risks_acknowledge, standing_decl
 from puhui.crowdfunding.services.campaigns import (
     CampaignDraft,
     TierDraft,
+    campaign_checks_record,
     campaign_close_early,
     campaign_create,
     campaign_decide,
@@ -43,17 +44,19 @@ from puhui.crowdfunding.services.rules import crowdfunding_rules
 from puhui.crowdfunding.services.settlement import (
     campaign_cancel,
     campaign_fee_fen,
+    campaign_loan_record,
     campaign_settle,
     campaigns_settle_due,
 )
 
 __all__ = [
     "CampaignDraft", "MaterialChange", "MilestoneDraft", "PledgeOutcome", "PledgeRequest",
-    "TierDraft", "campaign_cancel", "campaign_change", "campaign_close_early", "campaign_create",
-    "campaign_decide", "campaign_fee_fen", "campaign_mark_reviewed", "campaign_raised_fen",
-    "campaign_settle", "campaign_submit", "campaign_suspend", "campaigns_settle_due",
-    "cancellation_cutoff", "crowdfunding_rules", "milestone_decide", "milestone_evidence_send",
-    "milestone_mark_reviewed", "milestone_vote", "milestones_due", "pledge_cancel",
-    "pledge_gathered", "pledge_place", "pledge_reconfirm", "pledges_lapse_due", "pledges_place",
-    "risks_acknowledge", "standing_declare", "tier_left", "tiers_left",
+    "TierDraft", "campaign_cancel", "campaign_change", "campaign_checks_record",
+    "campaign_close_early", "campaign_create", "campaign_decide", "campaign_fee_fen",
+    "campaign_loan_record", "campaign_mark_reviewed", "campaign_raised_fen", "campaign_settle",
+    "campaign_submit", "campaign_suspend", "campaigns_settle_due", "cancellation_cutoff",
+    "crowdfunding_rules", "milestone_decide", "milestone_evidence_send", "milestone_mark_reviewed",
+    "milestone_vote", "milestones_due", "pledge_cancel", "pledge_gathered", "pledge_place",
+    "pledge_reconfirm", "pledges_lapse_due", "pledges_place", "risks_acknowledge",
+    "standing_declare", "tier_left", "tiers_left",
 ]

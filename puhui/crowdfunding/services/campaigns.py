@@ -136,6 +136,8 @@ def _draft_check(draft: CampaignDraft, currency: str) -> None:
                          "no rewards"))
     if draft.kind == CampaignKind.DEBT:
         _debt_check(draft)
+        if draft.milestones:
+            raise _problem(_("notes are a loan, paid out in full at funding: no milestones"))
     if draft.kind == CampaignKind.EQUITY:
         _equity_check(draft, currency)
 
@@ -238,6 +240,20 @@ def campaign_submit(*, issuer: User, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
+def campaign_checks_record(*, campaign: Campaign, checks: list[dict],
+                           credit: dict) -> Campaign:
+    """The issuer's checks (the registry's report, the credit engine's decision), kept for the
+    reviewers; a failed one stops the approval."""
+    campaign = campaign_locked(campaign)
+    campaign.checks = [*checks, {"rule_id": "credit.decision", "passed": True,
+                                 "detail": "", "facts": credit}] if credit else checks
+    campaign.save(update_fields=["checks"])
+    audit_record(actor=None, action="campaign.issuer_checked", subject=campaign.subject,
+                 failed=[c["rule_id"] for c in checks if not c["passed"]])
+    return campaign
+
+
+@transaction.atomic
 def campaign_mark_reviewed(*, campaign: Campaign, reviewer: User, note: str = "",
                            send_back: bool = False) -> Campaign:
     """The maker: reviewed (for a second operator to approve), or sent back to the issuer."""
@@ -268,6 +284,9 @@ def campaign_decide(*, campaign: Campaign, approver: User, approve: bool, reason
                           _("decided"))
     checker_may_decide(maker_id=campaign.reviewer_id, checker=approver, approve=approve,
                        reasons=reasons)
+    failed = [check["rule_id"] for check in campaign.checks if not check["passed"]]
+    if approve and failed:
+        raise PuhuiError(CrowdfundingError.ISSUER_CHECKS_FAILED, rules=", ".join(failed))
     campaign.approver, campaign.decision_reasons = approver, reasons
     if approve:
         rules = crowdfunding_rules()

@@ -18,6 +18,7 @@ from puhui.crowdfunding.errors import CrowdfundingError
 from puhui.crowdfunding.models import (
     Allocation,
     Campaign,
+    CampaignKind,
     CampaignStatus,
     FundingModel,
     Pledge,
@@ -148,7 +149,9 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
     if reached:
         _collect(campaign, held)
         shares_issue(campaign, [p for p in held if p.allocated_fen], today)
-        campaign.fee_fen = _pay_out(campaign, raised)
+        # notes become a lending loan at close of business (operations.crowdfunding_notes),
+        # which takes its fee and pays the issuer out of the escrow
+        campaign.fee_fen = 0 if campaign.kind == CampaignKind.DEBT else _pay_out(campaign, raised)
         campaign.status = CampaignStatus.FUNDED
     else:
         held = _release_all(campaign)
@@ -193,4 +196,16 @@ def campaign_cancel(*, user: User, campaign: Campaign, reasons: str) -> Campaign
     notices_campaign_ended(campaign, released)
     audit_record(actor=user, action="campaign.cancelled", subject=campaign.subject,
                  reasons=reasons, released=len(released))
+    return campaign
+
+
+@transaction.atomic
+def campaign_loan_record(*, campaign: Campaign, loan_id: int) -> Campaign:
+    """A funded debt campaign's notes are lending's loan ``loan_id`` from now on."""
+    campaign = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
+    if campaign.loan_id is None:
+        campaign.loan_id = loan_id
+        campaign.save(update_fields=["loan_id"])
+        audit_record(actor=None, action="campaign.loan_booked", subject=campaign.subject,
+                     loan=loan_id)
     return campaign

@@ -30,13 +30,13 @@ def _recomputed(published: dict) -> dict[str, int]:
 
 
 def test_five_pledges_of_600_share_a_maximum_of_2000_by_the_ballot():
-    campaign = campaign_online("debt", business_date=LAUNCH, goal=Decimal("1000"),
+    campaign = campaign_online("donation", business_date=LAUNCH, goal=Decimal("1000"),
                                maximum=Decimal("2000"), min_pledge=Decimal("100"),
                                allocation="ballot")
     before = json.loads(Client().get(f"/campaigns/{campaign.pk}/ballot.json").content)
     assert len(before["commitment"]) == 64
     assert (before["seed"], before["pledges"]) == (None, [])  # nothing revealed before the end
-    backers = [backer_new(1_000_00, "debt") for _ in range(5)]
+    backers = [backer_new(1_000_00, "donation") for _ in range(5)]
     for backer in backers:  # 3,000 pledged: more than the maximum, none refused
         pledge(campaign, backer, "600")
     settled = campaign_settle(campaign=campaign, business_date=campaign.deadline)

@@ -37,6 +37,7 @@ from puhui.crowdfunding.models import (
     PledgeStatus,
     RiskAcknowledgement,
 )
+from puhui.operations.campaign_checks import campaign_submit_checked
 from puhui.parties.forms import FORM_REFUSED, error_sentence, form_error, user_in_role
 from puhui.parties.models import Role, User
 
@@ -179,7 +180,7 @@ def campaign_risks(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_submit(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    return campaign_act(request, campaign_id, lambda user, c: services.campaign_submit(
+    return campaign_act(request, campaign_id, lambda user, c: campaign_submit_checked(
         issuer=user, campaign=c), _("Sent for review."), Role.BORROWER)
 
 

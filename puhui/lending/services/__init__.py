@@ -1,6 +1,7 @@
 """Writes for lending, one module per subdomain: products, applications (checks,
 maker-checker), the plug points to the credit engine and the shared registry, listings, bids,
-funding into a loan with its notes and schedule, repayments and prepayments, collections, and
+funding into a loan with its notes and schedule (or a loan raised by a debt campaign, booked
+as lending's own), repayments and prepayments, collections, and
 the reminders close of business sends.
 
 Figures that are rules (caps, fundraising window, rate ceiling, credit policy) come from the
@@ -30,8 +31,11 @@ from puhui.lending.services.plugins import (
     registry_report_none,
 )
 from puhui.lending.services.products import product_create, product_schedule
+from puhui.lending.services.raised import RaisedLoan, RaisedShare, loan_from_raise
 
 __all__ = [
+    "RaisedLoan",
+    "RaisedShare",
     "application_decide",
     "application_facts",
     "application_mark_reviewed",
@@ -49,6 +53,7 @@ __all__ = [
     "listing_open",
     "listing_rate",
     "listings_close_expired",
+    "loan_from_raise",
     "outstanding_fen",
     "platform_account",
     "product_create",

@@ -85,7 +85,7 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
         listing.status = ListingStatus.FUNDED
         listing.funded_fen = funded
         listing.save(update_fields=["status", "funded_fen"])
-        loan = _loan_create(listing, pending, funded, value_date=today)
+        loan = loan_create(listing, pending, funded, value_date=today)
         notices_listing_closed(listing, pending, loan)
         exposure_event(application=listing.application, change=ExposureChange.CONVERTED,
                        loan=loan, on=today)
@@ -103,8 +103,10 @@ def listing_close(*, listing: Listing, business_date: date | None = None) -> Lis
     return listing
 
 
-def _loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int, *,
-                 value_date: date) -> Loan:
+def loan_create(listing: Listing, bids: Sequence[Bid], principal_fen: int, *,
+                value_date: date) -> Loan:
+    """The loan of a funded listing: its schedule, notes in proportion to the bids, the
+    disbursement out of the listing's escrow."""
     application = listing.application
     product = application.product
     currency = product.currency
