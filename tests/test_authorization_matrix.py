@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from puhui.audit.models import AuditEvent
 from puhui.core.business_day import business_date_today
-from puhui.crowdfunding.models import Shareholding
+from puhui.crowdfunding.models import CampaignComment, Fulfilment, Shareholding
 from puhui.crowdfunding.services import (
     MilestoneDraft,
     PledgeRequest,
@@ -178,6 +178,12 @@ MATRIX = [
     ("POST", "/pledges/{pledge}/cancel/", (I,), False),
     ("POST", "/pledges/{pledge}/reconfirm/", (I,), False),
     ("POST", "/campaigns/{campaign}/change/", (B,), False),
+    ("POST", "/campaigns/{campaign}/updates/", (B,), False),
+    ("POST", "/campaigns/{campaign}/comments/", (I,), False),
+    ("POST", "/campaigns/{campaign}/comments/{comment}/answer/", (B,), False),
+    ("POST", "/campaigns/{campaign}/rewards/{tier}/late/", (B,), False),
+    ("POST", "/fulfilments/{fulfilment}/address/", (I,), False),
+    ("POST", "/fulfilments/{fulfilment}/status/", (B,), False),
     ("GET", "/campaigns/{campaign}/ballot.json", EVERYONE, True),
     ("GET", "/campaigns/{campaign}/cap-table.ocf.zip", (B, O, R), False),
     ("GET", "/holdings/{holding}/certificate.pdf", (I, O, R), False),
@@ -231,7 +237,12 @@ def world():
              "holding": Shareholding.objects.create(
                  campaign=campaign, holder=users[I], share_class="Ordinary", shares=2,
                  price_per_share_fen=10_00, holding="direct", issued_on=date(2026, 4, 1),
-                 locked_until=date(2027, 4, 1), certificate_number="SC-TEST").pk}
+                 locked_until=date(2027, 4, 1), certificate_number="SC-TEST").pk,
+             "tier": campaign.tiers.first().pk,
+             "comment": CampaignComment.objects.create(
+                 campaign=campaign, author=users[I], body="when?", request_id=uuid.uuid4()).pk,
+             "fulfilment": Fulfilment.objects.create(
+                 pledge=pledge, status="address", expected_on=date(2027, 4, 15)).pk}
     return users, names
 
 
@@ -333,7 +344,7 @@ def test_the_matrix_covers_every_route():
         pattern = route
         for name in ("enterprise", "review", "account", "application", "loan", "listing",
                      "bid", "reference", "dispute", "document", "campaign", "pledge",
-                     "milestone", "holding"):
+                     "milestone", "holding", "tier", "comment", "fulfilment"):
             for form in (f"<int:{name}_id>", f"<{name}_id>", f"<{name}>"):
                 pattern = pattern.replace(form, "{" + name + "}")
         assert pattern in covered, f"route {route} has no row in the authorization matrix"

@@ -64,4 +64,7 @@ class CrowdfundingError(ErrorCode):
     NOT_YOUR_PLEDGE = 403, _("This pledge is not yours.")
     MILESTONE_NOT_IN_STATE = 409, _("This milestone is {status}; that cannot be done now.")
     NOT_A_BACKER = 403, _("Only the campaign's backers vote on its milestones.")
+    BACKERS_ONLY = 403, _("Only the campaign's backers may comment on it.")
+    REWARD_ON_ITS_WAY = 409, _("The reward is already on its way; the address cannot change.")
+    FULFILMENT_OUT_OF_ORDER = 409, _("The reward is {status}; it moves one step at a time.")
     EARLY_CLOSE_REFUSED = 409, _("The campaign cannot close early: {reason}.")

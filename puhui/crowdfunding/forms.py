@@ -219,6 +219,42 @@ class EvidenceForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class UpdateForm(OnceOnlyForm):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(label=_("What to tell backers"),
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    backers_only = forms.BooleanField(label=_("For backers only"), required=False)
+
+
+class CommentForm(OnceOnlyForm):
+    body = forms.CharField(label=_("Your comment or question"), max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AddressForm(forms.Form):
+    address = forms.CharField(label=_("Shipping address"), max_length=300,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    survey_answer = forms.CharField(label=_("The issuer's questions (size, colour, …)"),
+                                    max_length=500, required=False)
+
+
+class FulfilmentForm(forms.Form):
+    status = forms.ChoiceField(label=_("Now"), choices=[
+        ("shipped", _("Shipped")), ("delivered", _("Delivered"))])
+    tracking = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+
+
+class LateForm(forms.Form):
+    new_date = forms.DateField(label=_("New expected date"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why it is late"), max_length=500)
+
+
 class StandingForm(forms.Form):
     accredited = forms.BooleanField(label=_("I am an accredited investor"), required=False)
     financial_assets = _money(_("Financial assets (CNY)"))

@@ -11,10 +11,12 @@ from puhui.crowdfunding.models import (
     Campaign,
     CampaignChange,
     CampaignStatus,
+    CampaignUpdate,
     Milestone,
     MilestoneStatus,
     Pledge,
     PledgeStatus,
+    RewardTier,
 )
 from puhui.notifications.kinds import NoticeKind
 from puhui.notifications.services import Addressed, notices_send
@@ -42,6 +44,12 @@ NOTICE_KINDS = (
                _("The issuer changed the campaign: {summary} Reconfirm your pledge by "
                  "{reconfirm_by}, or it is cancelled and the money is free again."),
                _("A campaign you back changes its terms")),
+    NoticeKind("crowdfunding.update", _("“{title}”: {update}"),
+               _("The issuer posted an update on the campaign's page."),
+               _("An issuer's update on a campaign you back")),
+    NoticeKind("crowdfunding.reward_late", _("“{title}”: your reward will be late"),
+               _("“{reward}” is now expected on {expected}. The issuer says: {reason}"),
+               _("A reward you backed will be late")),
     NoticeKind("crowdfunding.milestone_released",
                _("“{title}”: milestone {position} is met"),
                _("“{milestone}” was approved; {tranche} is paid to the issuer from the escrow."),
@@ -123,3 +131,18 @@ def notices_material_change(campaign: Campaign, change: CampaignChange,
     notices_send("crowdfunding.material_change", [Addressed(
         user_id, facts, key=f"campaign-change:{change.pk}", link="/investor/pledges/")
         for user_id in sorted(backers)])
+
+
+def notices_update(campaign: Campaign, update: CampaignUpdate, backers: set[int]) -> None:
+    notices_send("crowdfunding.update", [Addressed(
+        user_id, {"title": campaign.title, "update": update.title},
+        key=f"campaign-update:{update.pk}", link=_link(campaign)) for user_id in sorted(backers)])
+
+
+def notices_reward_late(tier: RewardTier, expected: date, reason: str,
+                        backers: set[int]) -> None:
+    facts = {"title": tier.campaign.title, "reward": tier.title,
+             "expected": expected.isoformat(), "reason": reason}
+    notices_send("crowdfunding.reward_late", [Addressed(
+        user_id, facts, key=f"reward-late:{tier.pk}:{expected.isoformat()}",
+        link="/investor/pledges/") for user_id in sorted(backers)])

@@ -15,6 +15,7 @@ from puhui.crowdfunding.models import (
     Campaign,
     CampaignKind,
     CampaignStatus,
+    Fulfilment,
     Milestone,
     MilestoneStatus,
     Pledge,
@@ -188,3 +189,37 @@ def debt_campaigns_to_lend() -> "QuerySet[Campaign]":
 
 def pledges_collected(campaign: Campaign) -> "QuerySet[Pledge]":
     return campaign.pledges.filter(status=PledgeStatus.COLLECTED).order_by("created_at", "pk")
+
+
+def campaign_talk(campaign: Campaign, *, user: User | None) -> dict[str, object]:
+    """The updates the reader may see (backers-only ones for backers, the issuer and staff)
+    and the backers' comments with the issuer's answers."""
+    insider = user is not None and (
+        user.role in (Role.OPERATOR, Role.REGULATOR)
+        or campaign.enterprise.representative_id == user.pk
+        or campaign.pledges.filter(backer=user, status__in=(
+            *PLEDGE_LIVE, PledgeStatus.COLLECTED)).exists())
+    updates = campaign.updates.all() if insider else campaign.updates.filter(backers_only=False)
+    return {"updates": list(updates[:50]), "insider": insider,
+            "comments": list(campaign.comments.select_related(
+                "author__investor_profile").all()[:100])}
+
+
+def fulfilments_of_campaign(campaign: Campaign) -> "QuerySet[Fulfilment]":
+    return Fulfilment.objects.filter(pledge__campaign=campaign).select_related(
+        "pledge__tier", "pledge__backer__investor_profile").order_by("pledge__tier", "pk")
+
+
+def raise_by_day(campaign: Campaign) -> list[tuple[str, int]]:
+    """What was pledged (held or collected) by the end of each day since launch, in fen."""
+    totals: dict[str, int] = {}
+    for created, amount in campaign.pledges.filter(status__in=(
+            *PLEDGE_LIVE, PledgeStatus.COLLECTED)).order_by("created_at").values_list(
+            "created_at", "amount_fen"):
+        day = created.date().isoformat()
+        totals[day] = totals.get(day, 0) + amount
+    running, points = 0, []
+    for day in sorted(totals):
+        running += totals[day]
+        points.append((day, running))
+    return points

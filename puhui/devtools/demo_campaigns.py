@@ -30,6 +30,7 @@ from puhui.crowdfunding.services import (
     risks_acknowledge,
     standing_declare,
 )
+from puhui.crowdfunding.services.community import comment_answer, comment_post, update_post
 from puhui.custody.ports import CustodyAccount
 from puhui.devtools.campaign_world import BOLD_ANSWERS
 from puhui.devtools.world import investor_admitted
@@ -187,6 +188,21 @@ def demo_campaigns(*, users: dict[str, User], enterprise: Enterprise, investor: 
             pledge_id=pledge_id, backer=backers[who], amount=Decimal(amount),
             tier_id=tier.pk if tier else None, quantity=units, name_shown=who != "investor"))
     _roof_funded(campaigns["roof"], users["borrower"], today)
+    _talk(campaigns["reward"], users["borrower"], backers["demo-backer-wu"], key)
+
+
+def _talk(campaign: Campaign, issuer: User, backer: User, key: Callable[[str], uuid.UUID]
+          ) -> None:
+    """An update to everyone, and a backer's question with the issuer's answer."""
+    update_post(issuer=issuer, campaign=campaign, title="The first leaves are in",
+                body="We picked the first Longjing this week; pressing starts on Monday.",
+                backers_only=False, request_id=key("reward-update-1"))
+    question = comment_post(author=backer, campaign=campaign,
+                            body="Can the 250 g tin be sent to an office address?",
+                            request_id=key("reward-comment-1"))
+    if not question.answer:
+        comment_answer(issuer=issuer, comment=question,
+                       answer="Yes: give the office address after the campaign is funded.")
 
 
 def _roof_funded(campaign: Campaign, issuer: User, today: date) -> None:

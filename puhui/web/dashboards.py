@@ -1,5 +1,5 @@
 """The figures and charts of each role's home and of the public landing page, read through the
-apps' selectors and drawn with ``web/charts.py``."""
+apps' selectors and drawn with ``core/charts.py``."""
 
 from collections import defaultdict
 from typing import Any
@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from puhui.core.charts import Bar, bar_chart, line_chart, share_bars
 from puhui.core.lists import progress_of
 from puhui.core.money import money_from_minor
 from puhui.custody.selectors import reconciliation_latest
@@ -27,7 +28,6 @@ from puhui.lending.selectors import (
 from puhui.parties.models import User
 from puhui.parties.selectors import reviews_open
 from puhui.rulebook.selectors import rulebook_in_force
-from puhui.web.charts import Bar, bar_chart, line_chart, share_bars
 
 
 def _share(part: int, whole: int) -> str:

@@ -1,5 +1,5 @@
 """Pages: the public face, login, and one home per role — figures and charts first, drawn from
-the apps' selectors (``web/charts.py``, ``web/dashboards.py``); no rules here."""
+the apps' selectors (``core/charts.py``, ``web/dashboards.py``); no rules here."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required

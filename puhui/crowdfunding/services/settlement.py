@@ -31,6 +31,7 @@ from puhui.crowdfunding.services.across_platforms import (
     pledge_limits_resolve,
 )
 from puhui.crowdfunding.services.equity import shares_issue
+from puhui.crowdfunding.services.fulfilment import fulfilments_open
 from puhui.crowdfunding.services.milestones import tranches_split
 from puhui.crowdfunding.services.pledges import BALLOT_SEED_CONTEXT, pledges_resolve
 from puhui.crowdfunding.services.rules import campaign_move_require, crowdfunding_rules
@@ -137,7 +138,8 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
             today < campaign.deadline):
         return campaign
     _lapse_unconfirmed(campaign)
-    held = list(Pledge.objects.select_for_update().select_related("backer").filter(
+    held = list(Pledge.objects.select_for_update(of=("self",)).select_related(
+        "backer", "tier").filter(
         campaign=campaign, status=PledgeStatus.PENDING))
     for pledge in held:
         pledge.allocated_fen = pledge.amount_fen
@@ -149,6 +151,7 @@ def campaign_settle(*, campaign: Campaign, business_date: date | None = None) ->
     if reached:
         _collect(campaign, held)
         shares_issue(campaign, [p for p in held if p.allocated_fen], today)
+        fulfilments_open([p for p in held if p.allocated_fen])
         # notes become a lending loan at close of business (operations.crowdfunding_notes),
         # which takes its fee and pays the issuer out of the escrow
         campaign.fee_fen = 0 if campaign.kind == CampaignKind.DEBT else _pay_out(campaign, raised)

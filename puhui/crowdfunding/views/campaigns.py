@@ -13,20 +13,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from puhui.core.charts import line_chart
 from puhui.core.errors import PuhuiError
 from puhui.core.lists import Column, csv_response, list_shown, progress_of, wants_csv
-from puhui.core.money import money_from_minor
+from puhui.core.money import money_from_minor, money_shown
 from puhui.crowdfunding import selectors, services
 from puhui.crowdfunding.cap_table import register_lines
 from puhui.crowdfunding.forms import (
+    AddressForm,
+    AnswerForm,
     CampaignForm,
+    CommentForm,
     DiscoverFilter,
     EarlyCloseForm,
     EvidenceForm,
+    FulfilmentForm,
+    LateForm,
     MaterialChangeForm,
     PledgeForm,
     ReasonsForm,
     StandingForm,
+    UpdateForm,
 )
 from puhui.crowdfunding.models import (
     CAMPAIGN_MOVES,
@@ -117,6 +124,12 @@ def campaign_page(request: HttpRequest, campaign: Any, *, form: PledgeForm | Non
             backer=user, status=PledgeStatus.COLLECTED).exists(),
         **selectors.milestones_shown(campaign),
         "register": register_lines(campaign) if campaign.kind == CampaignKind.EQUITY else [],
+        **selectors.campaign_talk(campaign, user=user),
+        "update_form": UpdateForm(), "comment_form": CommentForm(), "answer_form": AnswerForm(),
+        "address_form": AddressForm(), "fulfilment_form": FulfilmentForm(),
+        "late_form": LateForm(),
+        "fulfilments": selectors.fulfilments_of_campaign(campaign)
+        if user is not None and campaign.enterprise.representative_id == user.pk else [],
         "is_staff": user is not None and user.role in (Role.OPERATOR, Role.REGULATOR),
     }
     if campaign.price_per_share_fen and campaign.maximum_fen:
@@ -285,9 +298,27 @@ def issuer_campaigns(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The draft is saved; send it for review when ready."))
             return redirect("crowdfunding:campaign", campaign_id=campaign.pk)
+    campaigns = list(selectors.campaigns_of_issuer(user=user))
     return render(request, "crowdfunding/issuer.html", {
-        "rows": _rows(selectors.campaigns_of_issuer(user=user)), "form": form},
+        "rows": _rows(campaigns), "form": form, "charts": _raise_charts(campaigns)},
         status=FORM_REFUSED if form.errors else 200)
+
+
+def _raise_charts(campaigns: list[Any]) -> list[tuple[Any, Any, list[tuple[str, int]]]]:
+    """Each launched campaign's raise, day by day, as a line and as a table."""
+    drawn = []
+    for campaign in campaigns:
+        if campaign.launched_on is None:
+            continue
+        points = selectors.raise_by_day(campaign)
+        chart = line_chart(
+            [(day, money_from_minor(fen, campaign.currency)) for day, fen in points],
+            title=_("Pledged by day: %(title)s") % {"title": campaign.title},
+            description=_("What backers have pledged, added up day by day since launch, "
+                          "against a goal of %(goal)s.") % {
+                "goal": money_shown(campaign.goal_fen, campaign.currency)})
+        drawn.append((campaign, chart, points))
+    return drawn
 
 
 @login_required
