@@ -1,8 +1,13 @@
 """A backer's 12-month crowdfunding limit and an issuer's cap, used across two platforms through
 the registry running as its own process (Reg CF, the us-regcf rulebook). Platform A is this
-test's platform, pledging through its services; platform B is the registry's second member,
-speaking with the same client code. Figures are worked by hand in the comments."""
+test's platform, pledging through its services; platform B is a process of its own on its own
+database (``tests/platform_b.py``), pledging through its own services, or — for the issuer's
+cap and the race — the registry's second member speaking with the same client code. Figures
+are worked by hand in the comments."""
 
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import date, datetime
@@ -30,6 +35,7 @@ from puhui.lending.services.accounts import wallet_for
 from puhui.parties.tests.factories import resident_id_new
 from puhui.registry.client import RegistryClient, RegistryRefused, outbox_send
 from puhui.registry.models import OutboxMessage
+from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 LAUNCH = date(2026, 3, 2)  # a Monday
@@ -43,6 +49,23 @@ def as_platform_a(registry, settings):
     settings.PUHUI_CROWDFUNDING_LIMIT_HOLD = "puhui.registry.client.crowdfunding_limit_hold"
     settings.PUHUI_CROWDFUNDING_LIMIT_RESOLVE = "puhui.registry.client.crowdfunding_limit_resolve"
     return registry
+
+
+@pytest.fixture
+def platform_b(registry, migrated_platform_template, scratch_databases):
+    """``pledge(resident id, amount)`` on platform B, in its own process and database."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "DATABASE_URL": scratch_databases.make(copy_of=migrated_platform_template),
+        "DJANGO_SETTINGS_MODULE": "puhui.test_settings", "PUHUI_REGISTRY_URL": registry.url,
+        "PUHUI_REGISTRY_MEMBER": "platform-b",
+        "PUHUI_REGISTRY_SECRET": registry.secrets["platform-b"]}
+
+    def pledge(resident_id: str, amount: str) -> str:
+        done = subprocess.run([sys.executable, "tests/platform_b.py", resident_id, amount],
+                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip().splitlines()[-1]
+    return pledge
 
 
 @pytest.fixture
@@ -100,16 +123,14 @@ def _refused(code: str, call, *args, **kwargs) -> PuhuiError:
 
 
 def test_a_backer_s_limit_is_shared_by_both_platforms_at_each_side_of_the_line(
-        as_platform_a, under_reg_cf):
+        as_platform_a, platform_b, under_reg_cf):
     resident_id = resident_id_new()
     backer, enterprise = _backer(resident_id, 10_000), enterprise_admitted()
     under_reg_cf()
     campaign = campaign_online("equity", enterprise=enterprise, business_date=LAUNCH,
-                               min_pledge=Decimal("10"),
-                               price_per_share=Decimal("0.01"))
-    # platform B: the same person pledged 3,000 there; 1,000 is left of 4,000
-    assert _held_on_b(as_platform_a, "investment", "person", resident_id, "b-pledge-1",
-                      "3000", "4000") == "held"
+                               min_pledge=Decimal("10"), price_per_share=Decimal("0.01"))
+    # on platform B the same person pledges 3,000: 1,000 is left of 4,000
+    assert platform_b(resident_id, "3000") == "held"
     before = _available_usd(backer)
     refusal = _refused("LIMIT_ACROSS_PLATFORMS", _pledge, campaign, backer, "1000.01")
     assert refusal.facts == {"limit": "4000.00 USD", "used": "3000.00 USD",
@@ -117,16 +138,14 @@ def test_a_backer_s_limit_is_shared_by_both_platforms_at_each_side_of_the_line(
     assert (_available_usd(backer), Pledge.objects.count()) == (before, 0)  # nothing moved
     exactly = _pledge(campaign, backer, "1000")  # 3,000 + 1,000 = 4,000: at the limit, allowed
     assert exactly.reserved_across_platforms
-    # now platform B cannot let the person use what platform A took
-    assert _held_on_b(as_platform_a, "investment", "person", resident_id, "b-pledge-2",
-                      "0.01", "4000") == "OVER_CROSS_PORTAL_LIMIT"
+    # now platform B cannot let the person use what platform A took, not even a cent
+    assert platform_b(resident_id, "0.01") == "LIMIT_ACROSS_PLATFORMS"
     # a cancel on A frees the 1,000 at the registry (sent after commit, through the outbox)
     pledge_cancel(backer=backer, pledge=exactly,
                   now=timezone.make_aware(datetime(2026, 3, 3, 12)))
     outbox_send()
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
-    assert _held_on_b(as_platform_a, "investment", "person", resident_id, "b-pledge-3",
-                      "1000", "4000") == "held"
+    assert platform_b(resident_id, "1000") == "held"
 
 
 def test_pledges_collected_count_for_12_months_and_failed_ones_are_released(
