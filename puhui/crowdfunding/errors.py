@@ -67,4 +67,9 @@ class CrowdfundingError(ErrorCode):
     BACKERS_ONLY = 403, _("Only the campaign's backers may comment on it.")
     REWARD_ON_ITS_WAY = 409, _("The reward is already on its way; the address cannot change.")
     FULFILMENT_OUT_OF_ORDER = 409, _("The reward is {status}; it moves one step at a time.")
+    NOT_YOUR_HOLDING = 403, _("These shares are not yours.")
+    DIRECT_HOLDING_ON_REGISTER = 409, _(
+        "Shares held directly are transferred on the company's register, not here.")
+    SHARES_LOCKED = 409, _("These shares cannot be transferred before {day}.")
+    SHARES_NOT_HELD = 400, _("You may transfer 1 to {held} shares, to another investor.")
     EARLY_CLOSE_REFUSED = 409, _("The campaign cannot close early: {reason}.")

@@ -176,6 +176,10 @@ class LoanFacts:
     days_past_due: int
     first_delinquency_on: date | None
     as_of: date
+    product_type: str = "loan"  # "debt_note": a debt campaign's notes booked as a loan
+
+
+RAISED_PURPOSE = "crowdfunding_notes"  # the purpose of an application booked for a debt campaign
 
 
 class ExposureChange(StrEnum):

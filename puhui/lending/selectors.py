@@ -27,7 +27,7 @@ from puhui.lending.models import (
     LoanStatus,
     Note,
 )
-from puhui.lending.ports import LendingCode, LoanFacts, ledger_transfer_id
+from puhui.lending.ports import RAISED_PURPOSE, LendingCode, LoanFacts, ledger_transfer_id
 from puhui.lending.schedules import xirr
 from puhui.parties.models import Role, User
 
@@ -231,7 +231,9 @@ def loan_facts(loan: Loan, *, as_of: date) -> LoanFacts:
         past_due_fen=sum(i.owed(part) for i in late
                          for part in ("principal", "interest", "fee", "penalty")),
         status=loan.status, days_past_due=max((i.days_past_due for i in late), default=0),
-        first_delinquency_on=min(delinquent) if delinquent else None, as_of=as_of)
+        first_delinquency_on=min(delinquent) if delinquent else None, as_of=as_of,
+        product_type="debt_note" if loan.listing.application.purpose_category == RAISED_PURPOSE
+        else "loan")
 
 
 def loans_facts(*, as_of: date) -> Iterator[LoanFacts]:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from django.db import transaction
 
-from puhui.crowdfunding.models import Campaign
+from puhui.crowdfunding.models import Campaign, CampaignKind
 from puhui.crowdfunding.services import campaign_checks_record, campaign_submit, crowdfunding_rules
 from puhui.lending.ports import ApplicationFacts, Check, RegistryAnswer
 from puhui.lending.services import outstanding_fen, registry_report_none
@@ -18,12 +18,16 @@ from puhui.rulebook.selectors import rulebook_in_force
 
 
 def _facts(campaign: Campaign) -> ApplicationFacts:
-    amount = campaign.maximum_fen or campaign.goal_fen
+    """The issuer as the registry and the credit engine see an applicant. Notes are borrowing
+    (their maximum counts under the caps); shares are not, so an equity issuer is judged on
+    its record and score with nothing new borrowed."""
+    raised = campaign.maximum_fen or campaign.goal_fen
+    amount = raised if campaign.kind == CampaignKind.DEBT else 0
     return ApplicationFacts(
         subject=campaign.subject, enterprise_id=campaign.enterprise_id,
         enterprise_uscc=campaign.enterprise.uscc, amount_fen=amount,
         currency=campaign.currency, term_months=campaign.term_months or 12,
-        product_amount_max_fen=amount, outstanding_here_fen=outstanding_fen(campaign.enterprise))
+        product_amount_max_fen=raised, outstanding_here_fen=outstanding_fen(campaign.enterprise))
 
 
 def issuer_checks(campaign: Campaign) -> tuple[list[Check], dict]:

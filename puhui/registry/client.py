@@ -244,7 +244,7 @@ def trade_line(loan: LoanFacts, *, event: str) -> dict[str, Any]:
         "event_id": event_id,
         "event": "opened" if event == "opened" else "monthly" if event == "monthly" else "paid",
         "subject_kind": "enterprise", "subject_id": loan.enterprise_uscc,
-        "account_number": f"loan:{loan.loan_id}", "product_type": "loan",
+        "account_number": f"loan:{loan.loan_id}", "product_type": loan.product_type,
         "opened_on": loan.value_date.isoformat(), "amount": yuan(loan.principal_fen),
         "balance": yuan(0 if settled else loan.outstanding_principal_fen),
         "scheduled_payment": yuan(loan.scheduled_payment_fen),

@@ -1,14 +1,25 @@
 """Equity after a funded raise: the shares each backer bought (what the ledger collected,
 divided by the price), issued on the day the raise closed, held through the platform's
-nominee or directly as the campaign said, and locked from transfer for the rulebook's months.
-"""
+nominee or directly as the campaign said, and locked from transfer for the rulebook's months;
+after the lock, nominee-held shares may pass to another admitted investor."""
 
 from datetime import date
 
-from puhui.audit.services import audit_records
-from puhui.crowdfunding.models import Campaign, CampaignKind, Pledge, Shareholding
+from django.db import transaction
+
+from puhui.audit.services import audit_record, audit_records
+from puhui.core.errors import PuhuiError
+from puhui.crowdfunding.errors import CrowdfundingError
+from puhui.crowdfunding.models import (
+    Campaign,
+    CampaignKind,
+    EquityHolding,
+    Pledge,
+    Shareholding,
+)
 from puhui.crowdfunding.services.rules import crowdfunding_rules
 from puhui.lending.schedules import due_date
+from puhui.parties.models import InvestorProfile, ReviewStatus, Role, User
 
 
 def certificate_number(campaign: Campaign, holder_id: int) -> str:
@@ -39,3 +50,37 @@ def shares_issue(campaign: Campaign, collected: list[Pledge], today: date) -> li
 def holding_transferable(holding: Shareholding, on: date) -> bool:
     """The rulebook's lock from issue: no transfer before ``locked_until``."""
     return on >= holding.locked_until
+
+
+@transaction.atomic
+def shares_transfer(*, seller: User, holding: Shareholding, buyer: User, shares: int,
+                    on: date) -> Shareholding:
+    """Beneficial ownership of nominee-held shares passes to another admitted investor (the
+    issuer's register, the nominee's line, does not change); never before the lock ends.
+    Returns the buyer's holding."""
+    holding = Shareholding.objects.select_for_update().get(pk=holding.pk)
+    if holding.holder_id != seller.pk:
+        raise PuhuiError(CrowdfundingError.NOT_YOUR_HOLDING)
+    if holding.holding != EquityHolding.NOMINEE:
+        raise PuhuiError(CrowdfundingError.DIRECT_HOLDING_ON_REGISTER)
+    if not holding_transferable(holding, on):
+        raise PuhuiError(CrowdfundingError.SHARES_LOCKED,
+                         day=holding.locked_until.isoformat())
+    if not 0 < shares <= holding.shares or buyer.pk == seller.pk:
+        raise PuhuiError(CrowdfundingError.SHARES_NOT_HELD, held=holding.shares)
+    profile = InvestorProfile.objects.filter(user=buyer).first()
+    if buyer.role != Role.INVESTOR or profile is None or profile.status != ReviewStatus.APPROVED:
+        raise PuhuiError(CrowdfundingError.BACKER_NOT_ADMITTED)
+    bought, _made = Shareholding.objects.select_for_update().get_or_create(
+        campaign_id=holding.campaign_id, holder=buyer, defaults={
+            "share_class": holding.share_class, "shares": 0,
+            "price_per_share_fen": holding.price_per_share_fen, "holding": holding.holding,
+            "issued_on": holding.issued_on, "locked_until": holding.locked_until,
+            "certificate_number": certificate_number(holding.campaign, buyer.pk)})
+    holding.shares -= shares
+    bought.shares += shares
+    Shareholding.objects.bulk_update([holding, bought], ["shares"])
+    audit_record(actor=seller, action="shares.transferred",
+                 subject=f"campaign:{holding.campaign_id}", shares=shares, to=buyer.pk,
+                 on=on.isoformat())
+    return bought

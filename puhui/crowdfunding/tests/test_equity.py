@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from puhui.crowdfunding.cap_table import certificate_pdf, ocf_zip, register_lines
 from puhui.crowdfunding.services import campaign_settle, standing_declare
-from puhui.crowdfunding.services.equity import holding_transferable
+from puhui.crowdfunding.services.equity import holding_transferable, shares_transfer
 from puhui.crowdfunding.tests.test_campaign_flow import LAUNCH, pledge, refused
 from puhui.devtools.campaign_world import backer_new, campaign_online
 
@@ -114,3 +114,28 @@ def test_the_holder_downloads_the_certificate_and_the_issuer_the_cap_table():
     assert 'data-testid="cap-table"' in page
     exported = issuer.get(f"/campaigns/{campaign.pk}/cap-table.ocf.zip")
     assert "manifest.ocf.json" in zipfile.ZipFile(io.BytesIO(exported.content)).namelist()
+
+
+def test_nominee_shares_pass_to_another_investor_only_after_the_lock():
+    campaign, backers = _round("nominee")
+    seller = campaign.holdings.get(holder=backers[1])  # 250 shares, locked until 2027-04-01
+    buyer = backer_new(1, "equity")
+    refused("SHARES_LOCKED", shares_transfer, seller=backers[1], holding=seller, buyer=buyer,
+            shares=50, on=date(2027, 3, 31))
+    refused("NOT_YOUR_HOLDING", shares_transfer, seller=backers[0], holding=seller,
+            buyer=buyer, shares=50, on=date(2027, 4, 1))
+    refused("SHARES_NOT_HELD", shares_transfer, seller=backers[1], holding=seller, buyer=buyer,
+            shares=251, on=date(2027, 4, 1))
+    bought = shares_transfer(seller=backers[1], holding=seller, buyer=buyer, shares=50,
+                             on=date(2027, 4, 1))
+    seller.refresh_from_db()
+    assert (seller.shares, bought.shares) == (200, 50)
+    [line] = register_lines(campaign)  # the register still shows the nominee with all 500
+    assert line.shares == 500
+
+
+def test_direct_shares_are_transferred_on_the_company_s_register():
+    campaign, backers = _round("direct")
+    refused("DIRECT_HOLDING_ON_REGISTER", shares_transfer, seller=backers[0],
+            holding=campaign.holdings.get(holder=backers[0]), buyer=backers[1], shares=1,
+            on=date(2028, 1, 1))

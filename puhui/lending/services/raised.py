@@ -28,7 +28,7 @@ from puhui.lending.models import (
     LoanApplication,
     LoanProduct,
 )
-from puhui.lending.ports import ExposureChange
+from puhui.lending.ports import RAISED_PURPOSE, ExposureChange
 from puhui.lending.services.funding import loan_create
 from puhui.lending.services.plugins import exposure_event
 from puhui.rulebook.selectors import rulebook_in_force
@@ -70,7 +70,7 @@ def loan_from_raise(raised: RaisedLoan) -> Loan:
     application = LoanApplication.objects.create(
         enterprise_id=raised.enterprise_id, product=raised.product, amount_fen=principal,
         term_months=raised.term_months, method=raised.method,
-        purpose_category="crowdfunding_notes", purpose_description=raised.purpose,
+        purpose_category=RAISED_PURPOSE, purpose_description=raised.purpose,
         status=ApplicationStatus.LISTED, reviewer_id=raised.reviewer_id,
         approver_id=raised.approver_id, request_id=request_id,
         decision_reasons=f"raised by {raised.reference}")

@@ -51,3 +51,10 @@ def test_notes_over_the_per_platform_cap_cannot_be_approved():
 def test_a_reward_campaign_needs_no_credit_check():
     campaign, _checker = _submitted("reward", "60000")
     assert campaign.checks == []
+
+
+def test_shares_are_not_borrowing_the_caps_see_nothing_new():
+    campaign, _checker = _submitted("equity", "3000000")  # over the 1,000,000 borrowing cap
+    assert {"credit.decision", "credit_policy.min_enterprise_age_months"} <= {
+        check["rule_id"] for check in campaign.checks}
+    assert all(check["passed"] for check in campaign.checks)

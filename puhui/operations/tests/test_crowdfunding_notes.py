@@ -16,8 +16,10 @@ from puhui.devtools.campaign_world import backer_new, campaign_online
 from puhui.ledger.models import Account
 from puhui.ledger.selectors import ledger_verify
 from puhui.lending.models import Loan
+from puhui.lending.selectors import loan_facts
 from puhui.lending.services.repayments import repayment_make
 from puhui.operations.close_of_business import close_of_business_run
+from puhui.registry.client import trade_line
 
 pytestmark = pytest.mark.django_db
 
@@ -61,4 +63,9 @@ def test_a_funded_debt_campaign_is_a_loan_repaid_and_chased_as_any_other():
     second.refresh_from_db()
     assert second.days_past_due >= 1
     assert Campaign.objects.get(pk=campaign.pk).loan_id == loan.pk  # booked once
+    # reported to the registry as the issuer's debt notes, past due as the books say
+    line = trade_line(loan_facts(loan, as_of=second.due_date + timedelta(days=1)),
+                      event="monthly")
+    assert (line["product_type"], line["subject_id"]) == ("debt_note", campaign.enterprise.uscc)
+    assert line["payment_history"] == "1"  # 1 to 30 days past due
     assert ledger_verify().ok

@@ -2,6 +2,7 @@
 services as people would make them. Idempotent."""
 
 import uuid
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,8 @@ from django.db import transaction
 
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
+from puhui.crowdfunding.models import Campaign, CampaignKind
+from puhui.crowdfunding.services import campaign_checks_record
 from puhui.custody.ports import CustodyAccount
 from puhui.custody.services import wallet_deposit
 from puhui.devtools.demo_campaigns import demo_campaigns
@@ -26,6 +29,7 @@ from puhui.lending.services import (
     product_create,
     wallet_for,
 )
+from puhui.operations.campaign_checks import issuer_checks
 from puhui.parties.models import Enterprise, InvestorProfile, Role, User
 from puhui.parties.services import (
     enterprise_submit,
@@ -108,6 +112,7 @@ class Command(BaseCommand):
             self._listing_with_bid(users, enterprise, investor)
             demo_campaigns(users=users, enterprise=enterprise, investor=investor,
                            deposit=deposit, key=demo_id, today=business_date_today())
+            self._issuer_checks(enterprise)
         self.stdout.write("Demo logins (user name / password):")
         for key, username, password, _role in DEMO_USERS:
             self.stdout.write(f"  {key:<10} {username:<16} {password}")
@@ -115,6 +120,15 @@ class Command(BaseCommand):
             "Operators and regulators add a second factor at their first sign-in (any "
             "authenticator app); without a phone, `DEBUG=1 .venv/bin/puhui totp code "
             "demo-operator` prints the current code.")
+
+    def _issuer_checks(self, enterprise: Enterprise) -> None:
+        """The demo's notes and shares show the issuer's checks, as if sent for review through
+        the pages (``operations.campaign_checks``)."""
+        for campaign in Campaign.objects.filter(enterprise=enterprise, checks=[],
+                                                kind__in=(CampaignKind.DEBT, CampaignKind.EQUITY)):
+            checks, credit = issuer_checks(campaign)
+            campaign_checks_record(campaign=campaign, checks=[asdict(c) for c in checks],
+                                   credit=credit)
 
     def _deposit(self, wallet: Account, fen: int, key: uuid.UUID) -> None:
         try:
