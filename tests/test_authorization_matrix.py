@@ -187,6 +187,7 @@ MATRIX = [
     ("GET", "/campaigns/{campaign}/ballot.json", EVERYONE, True),
     ("GET", "/campaigns/{campaign}/cap-table.ocf.zip", (B, O, R), False),
     ("GET", "/holdings/{holding}/certificate.pdf", (I, O, R), False),
+    ("POST", "/holdings/{holding}/transfer/", (I,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/evidence/", (B,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/review/", (O,), False),
     ("POST", "/campaigns/{campaign}/milestones/{milestone}/decision/", (O,), False),

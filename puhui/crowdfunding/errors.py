@@ -71,5 +71,6 @@ class CrowdfundingError(ErrorCode):
     DIRECT_HOLDING_ON_REGISTER = 409, _(
         "Shares held directly are transferred on the company's register, not here.")
     SHARES_LOCKED = 409, _("These shares cannot be transferred before {day}.")
+    BUYER_NOT_FOUND = 404, _("There is no admitted investor with the user name {username}.")
     SHARES_NOT_HELD = 400, _("You may transfer 1 to {held} shares, to another investor.")
     EARLY_CLOSE_REFUSED = 409, _("The campaign cannot close early: {reason}.")

@@ -255,6 +255,11 @@ class LateForm(forms.Form):
     reason = forms.CharField(label=_("Why it is late"), max_length=500)
 
 
+class TransferForm(OnceOnlyForm):
+    buyer = forms.CharField(label=_("To the investor (user name)"), max_length=150)
+    shares = forms.IntegerField(label=_("Shares"), min_value=1)
+
+
 class StandingForm(forms.Form):
     accredited = forms.BooleanField(label=_("I am an accredited investor"), required=False)
     financial_assets = _money(_("Financial assets (CNY)"))

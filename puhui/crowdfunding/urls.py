@@ -20,6 +20,7 @@ urlpatterns = [
          name="cap_table"),
     path("holdings/<int:holding_id>/certificate.pdf", views.holding_certificate,
          name="certificate"),
+    path("holdings/<int:holding_id>/transfer/", views.holding_transfer, name="transfer"),
     path("campaigns/<int:campaign_id>/change/", views.campaign_change, name="change"),
     path("campaigns/<int:campaign_id>/milestones/<int:milestone_id>/evidence/",
          views.milestone_evidence, name="milestone_evidence"),

@@ -13,6 +13,7 @@ from puhui.crowdfunding.models.after_launch import (
     MilestoneStatus,
     MilestoneVote,
     Shareholding,
+    ShareTransfer,
 )
 from puhui.crowdfunding.models.core import (
     CAMPAIGN_MOVES,
@@ -37,5 +38,5 @@ __all__ = [
     "BackerStanding", "Campaign", "CampaignChange", "CampaignComment", "CampaignKind",
     "CampaignStatus", "CampaignUpdate", "EquityHolding", "Fulfilment", "FulfilmentStatus",
     "FundingModel", "Milestone", "MilestoneMissed", "MilestoneStatus", "MilestoneVote", "Pledge",
-    "PledgeStatus", "RewardTier", "RiskAcknowledgement", "Shareholding",
+    "PledgeStatus", "RewardTier", "RiskAcknowledgement", "ShareTransfer", "Shareholding",
 ]

@@ -196,3 +196,21 @@ class Fulfilment(models.Model):
 
     def __str__(self) -> str:
         return f"fulfilment of pledge {self.pledge_id}"
+
+
+class ShareTransfer(models.Model):
+    """Nominee-held shares that passed from one beneficial owner to another; its form's id
+    makes a second send the same transfer."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    shares = models.PositiveBigIntegerField()
+    transferred_on = models.DateField()
+    request_id = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.shares} shares of campaign {self.campaign_id}"

@@ -23,6 +23,7 @@ from puhui.crowdfunding.services.changes import (
     pledge_reconfirm,
     pledges_lapse_due,
 )
+from puhui.crowdfunding.services.equity import shares_transfer
 from puhui.crowdfunding.services.gathering import pledge_gathered
 from puhui.crowdfunding.services.milestones import (
     MilestoneDraft,
@@ -58,5 +59,5 @@ __all__ = [
     "crowdfunding_rules", "milestone_decide", "milestone_evidence_send", "milestone_mark_reviewed",
     "milestone_vote", "milestones_due", "pledge_cancel", "pledge_gathered", "pledge_place",
     "pledge_reconfirm", "pledges_lapse_due", "pledges_place", "risks_acknowledge",
-    "standing_declare", "tier_left", "tiers_left",
+    "shares_transfer", "standing_declare", "tier_left", "tiers_left",
 ]

@@ -3,6 +3,7 @@ divided by the price), issued on the day the raise closed, held through the plat
 nominee or directly as the campaign said, and locked from transfer for the rulebook's months;
 after the lock, nominee-held shares may pass to another admitted investor."""
 
+import uuid
 from datetime import date
 
 from django.db import transaction
@@ -16,6 +17,7 @@ from puhui.crowdfunding.models import (
     EquityHolding,
     Pledge,
     Shareholding,
+    ShareTransfer,
 )
 from puhui.crowdfunding.services.rules import crowdfunding_rules
 from puhui.lending.schedules import due_date
@@ -54,11 +56,15 @@ def holding_transferable(holding: Shareholding, on: date) -> bool:
 
 @transaction.atomic
 def shares_transfer(*, seller: User, holding: Shareholding, buyer: User, shares: int,
-                    on: date) -> Shareholding:
+                    on: date, request_id: uuid.UUID | None = None) -> Shareholding:
     """Beneficial ownership of nominee-held shares passes to another admitted investor (the
     issuer's register, the nominee's line, does not change); never before the lock ends.
-    Returns the buyer's holding."""
-    holding = Shareholding.objects.select_for_update().get(pk=holding.pk)
+    ``request_id`` makes a second send the same transfer. Returns the buyer's holding."""
+    request_id = request_id or uuid.uuid4()
+    holding = Shareholding.objects.select_for_update().get(pk=holding.pk)  # then it is decided
+    done = ShareTransfer.objects.filter(request_id=request_id).first()
+    if done is not None:
+        return Shareholding.objects.get(campaign_id=done.campaign_id, holder_id=done.buyer_id)
     if holding.holder_id != seller.pk:
         raise PuhuiError(CrowdfundingError.NOT_YOUR_HOLDING)
     if holding.holding != EquityHolding.NOMINEE:
@@ -80,6 +86,8 @@ def shares_transfer(*, seller: User, holding: Shareholding, buyer: User, shares:
     holding.shares -= shares
     bought.shares += shares
     Shareholding.objects.bulk_update([holding, bought], ["shares"])
+    ShareTransfer.objects.create(campaign_id=holding.campaign_id, seller=seller, buyer=buyer,
+                                 shares=shares, transferred_on=on, request_id=request_id)
     audit_record(actor=seller, action="shares.transferred",
                  subject=f"campaign:{holding.campaign_id}", shares=shares, to=buyer.pk,
                  on=on.isoformat())

@@ -6,6 +6,7 @@ each backer's certificate as a PDF."""
 import hashlib
 import io
 import json
+import uuid
 import zipfile
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.utils import timezone
 from pyocf import api as ocf
 from pypdf import PdfReader
 
+from puhui.core.business_day import business_date_today
 from puhui.crowdfunding.cap_table import certificate_pdf, ocf_zip, register_lines
 from puhui.crowdfunding.services import campaign_settle, standing_declare
 from puhui.crowdfunding.services.equity import holding_transferable, shares_transfer
@@ -139,3 +141,22 @@ def test_direct_shares_are_transferred_on_the_company_s_register():
     refused("DIRECT_HOLDING_ON_REGISTER", shares_transfer, seller=backers[0],
             holding=campaign.holdings.get(holder=backers[0]), buyer=backers[1], shares=1,
             on=date(2028, 1, 1))
+
+
+def test_a_transfer_on_the_page_sent_twice_moves_the_shares_once():
+    campaign, backers = _round("nominee")
+    holding = campaign.holdings.get(holder=backers[1])
+    campaign.holdings.update(locked_until=business_date_today())  # a lock that ends today
+    buyer = backer_new(1, "equity")
+    seller = Client()
+    seller.force_login(backers[1])
+    page = seller.get("/investor/pledges/").content.decode()
+    assert f'data-testid="transfer-{holding.pk}"' in page
+    form = {"request_id": str(uuid.uuid4()), "buyer": buyer.username, "shares": "20"}
+    assert seller.post(f"/holdings/{holding.pk}/transfer/", form).status_code == 302
+    assert seller.post(f"/holdings/{holding.pk}/transfer/", form).status_code == 302
+    refused = seller.post(f"/holdings/{holding.pk}/transfer/", form | {
+        "request_id": str(uuid.uuid4()), "buyer": "nobody-here"}, follow=True)
+    assert "no admitted investor" in refused.content.decode()
+    holding.refresh_from_db()
+    assert (holding.shares, campaign.holdings.get(holder=buyer).shares) == (230, 20)

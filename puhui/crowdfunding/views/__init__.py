@@ -9,6 +9,7 @@ from puhui.crowdfunding.views.after_launch import (
     campaign_change,
     cap_table_export,
     holding_certificate,
+    holding_transfer,
     milestone_decision,
     milestone_evidence,
     milestone_review,
@@ -45,7 +46,7 @@ __all__ = [
     "campaign_decision", "campaign_detail", "campaign_pledge", "campaign_review", "campaign_risks",
     "campaign_submit", "campaign_suspend", "cap_table_export", "comment_answer", "comment_post",
     "discover", "fulfilment_address", "fulfilment_status", "holding_certificate",
-    "issuer_campaigns", "milestone_decision", "milestone_evidence", "milestone_review",
-    "milestone_vote", "my_pledges", "pledge_cancel", "pledge_reconfirm", "review_queue",
-    "reward_late", "update_post",
+    "holding_transfer", "issuer_campaigns", "milestone_decision", "milestone_evidence",
+    "milestone_review", "milestone_vote", "my_pledges", "pledge_cancel", "pledge_reconfirm",
+    "review_queue", "reward_late", "update_post",
 ]

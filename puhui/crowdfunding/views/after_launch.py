@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from puhui.audit.services import audit_record
+from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.crowdfunding import selectors, services
 from puhui.crowdfunding.cap_table import certificate_pdf, ocf_zip
-from puhui.crowdfunding.forms import EvidenceForm, MaterialChangeForm
+from puhui.crowdfunding.errors import CrowdfundingError
+from puhui.crowdfunding.forms import EvidenceForm, MaterialChangeForm, TransferForm
 from puhui.crowdfunding.models import Milestone
 from puhui.crowdfunding.views.campaigns import (
     campaign_act,
@@ -25,7 +27,7 @@ from puhui.crowdfunding.views.campaigns import (
     reasons_sent,
 )
 from puhui.parties.forms import error_sentence, user_in_role
-from puhui.parties.models import Role
+from puhui.parties.models import Role, User
 
 
 @login_required
@@ -147,3 +149,32 @@ def cap_table_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return HttpResponse(ocf_zip(campaign, generated_at=timezone.now()),
                         content_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="cap-table-{campaign.pk}.ocf.zip"'})
+
+
+@login_required
+@require_POST
+def holding_transfer(request: HttpRequest, holding_id: int) -> HttpResponse:
+    """The holder passes nominee-held shares to another investor, after the lock."""
+    user = user_in_role(request, Role.INVESTOR)
+    try:
+        holding = selectors.holding_for(user=user, holding_id=holding_id)
+    except PuhuiError:
+        raise Http404 from None
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        buyer = User.objects.filter(username=form.cleaned_data["buyer"],
+                                    role=Role.INVESTOR).first()
+        try:
+            if buyer is None:
+                raise PuhuiError(CrowdfundingError.BUYER_NOT_FOUND,
+                                 username=form.cleaned_data["buyer"])
+            services.shares_transfer(seller=user, holding=holding, buyer=buyer,
+                                     shares=form.cleaned_data["shares"],
+                                     on=business_date_today(), request_id=form.sent_id)
+        except PuhuiError as error:
+            messages.error(request, error_sentence(error))
+        else:
+            messages.success(request, _("The shares are transferred."))
+    else:
+        messages.error(request, _("Give the investor's user name and a number of shares."))
+    return redirect("crowdfunding:my_pledges")

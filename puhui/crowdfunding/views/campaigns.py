@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from puhui.core.business_day import business_date_today
 from puhui.core.charts import line_chart
 from puhui.core.errors import PuhuiError
 from puhui.core.lists import Column, csv_response, list_shown, progress_of, wants_csv
@@ -33,6 +34,7 @@ from puhui.crowdfunding.forms import (
     PledgeForm,
     ReasonsForm,
     StandingForm,
+    TransferForm,
     UpdateForm,
 )
 from puhui.crowdfunding.models import (
@@ -280,7 +282,8 @@ def my_pledges(request: HttpRequest) -> HttpResponse:
     return render(request, "crowdfunding/my_pledges.html", {
         "pledges": pledges, "form": form, "live": PLEDGE_LIVE,
         "held_fen": sum(p.amount_fen for p in pledges if p.status in PLEDGE_LIVE),
-        "holdings": selectors.holdings_of(holder=user)},
+        "holdings": [(h, TransferForm()) for h in selectors.holdings_of(holder=user)],
+        "today": business_date_today()},
         status=FORM_REFUSED if form.errors else 200)
 
 
