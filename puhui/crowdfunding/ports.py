@@ -6,6 +6,7 @@ of it (limits across platforms). This module imports no app."""
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -59,6 +60,7 @@ class LimitHold:
     amount_fen: int
     limit_fen: int
     currency: str
+    expires_at: datetime | None = None  # unresolved by then (a lost answer): it stops counting
 
 
 @dataclass(frozen=True)

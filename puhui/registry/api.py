@@ -117,6 +117,7 @@ class LimitHoldIn(Schema):
     amount: str = Field(max_length=20)
     limit: str = Field(max_length=20)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
+    expires_at: datetime | None = None  # when an unresolved hold stops counting
 
 
 class LimitResolveIn(Schema):
@@ -218,7 +219,8 @@ def limit_hold(request: HttpRequest, payload: LimitHoldIn) -> Status[Reservation
         member=_member(request), purpose=payload.purpose, subject_kind=payload.subject_kind,
         subject_id=payload.subject_id, reference=payload.reference,
         amount_fen=money_to_minor(payload.amount, payload.currency),
-        limit_fen=money_to_minor(payload.limit, payload.currency), currency=payload.currency)
+        limit_fen=money_to_minor(payload.limit, payload.currency), currency=payload.currency,
+        expires_at=payload.expires_at)
     return Status(201, _reservation_out(reservation))
 
 

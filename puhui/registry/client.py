@@ -177,7 +177,8 @@ def crowdfunding_limit_hold(hold: LimitHold) -> LimitAnswer:
             "purpose": str(hold.purpose), "subject_kind": hold.subject_kind,
             "subject_id": hold.subject_id, "reference": hold.reference,
             "amount": money(hold.amount_fen), "limit": money(hold.limit_fen),
-            "currency": hold.currency})
+            "currency": hold.currency,
+            "expires_at": hold.expires_at.isoformat() if hold.expires_at else None})
     except RegistryUnavailable as error:
         return LimitAnswer(held=False, unreachable=str(error))
     except RegistryRefused as refused:

@@ -189,6 +189,9 @@ class Reservation(models.Model):
                                default=ReservationPurpose.BORROWING)
     amount_fen = models.BigIntegerField()
     limit_fen = models.BigIntegerField(null=True, blank=True)  # as the member stated it
+    # a crowdfunding hold counts until then unless resolved: one whose member never said what
+    # became of it (its transaction rolled back after the hold) frees the limit by itself
+    expires_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReservationStatus.choices,
                               default=ReservationStatus.HELD)
     created_at = models.DateTimeField(auto_now_add=True)

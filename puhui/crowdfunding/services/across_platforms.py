@@ -6,11 +6,12 @@ alone (checked where the pledge or the decision is made)."""
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from puhui.core.errors import ErrorCode, PuhuiError
@@ -34,6 +35,18 @@ def _plugin(setting: str) -> Any:
     return import_string(path) if path else None
 
 
+# After the deadline the platform says within a close of business what became of a hold; a
+# week is time enough for the outbox to reach the registry after an outage.
+RESOLVE_WITHIN = timedelta(days=7)
+
+
+def _hold_expiry(campaign: Campaign) -> datetime | None:
+    """A week after the raise closes (or after now, for a date of business in the past)."""
+    if campaign.closes_at is None:
+        return None
+    return max(campaign.closes_at, timezone.now()) + RESOLVE_WITHIN
+
+
 def _answer_require(answer: LimitAnswer, refused: ErrorCode) -> None:
     if answer.unreachable:
         raise PuhuiError(CrowdfundingError.REGISTRY_UNREACHABLE, reason=answer.unreachable)
@@ -51,7 +64,8 @@ def pledge_limit_hold(*, campaign: Campaign, profile: InvestorProfile, pledge_id
     kind, identity = investor_identity(profile)
     _answer_require(holder(LimitHold(
         LimitPurpose.INVESTMENT, kind, identity, pledge_limit_reference(pledge_id), amount_fen,
-        limit_fen, campaign.currency)), CrowdfundingError.LIMIT_ACROSS_PLATFORMS)
+        limit_fen, campaign.currency, _hold_expiry(campaign))),
+        CrowdfundingError.LIMIT_ACROSS_PLATFORMS)
     return True
 
 
@@ -84,8 +98,8 @@ def issuer_cap_hold(*, campaign: Campaign, rules: Crowdfunding, today: date) -> 
         return 0
     _answer_require(holder(LimitHold(
         LimitPurpose.RAISE, "enterprise", campaign.enterprise.uscc,
-        campaign_cap_reference(campaign.pk), amount, cap, campaign.currency)),
-        CrowdfundingError.ISSUER_CAP_ACROSS_PLATFORMS)
+        campaign_cap_reference(campaign.pk), amount, cap, campaign.currency,
+        _hold_expiry(campaign))), CrowdfundingError.ISSUER_CAP_ACROSS_PLATFORMS)
     return amount
 
 

@@ -292,11 +292,11 @@ def campaign_decide(*, campaign: Campaign, approver: User, approve: bool, reason
         rules = crowdfunding_rules()
         kind_rule_require(rules, campaign.kind)
         today = business_date or business_date_today()
-        campaign.cap_reserved_fen = issuer_cap_hold(campaign=campaign, rules=rules, today=today)
         campaign.launched_on = today
         campaign.deadline = today + timedelta(days=campaign.days_open)
         campaign.closes_at = _closes_at(campaign.deadline)
         milestones_after_deadline(campaign)
+        campaign.cap_reserved_fen = issuer_cap_hold(campaign=campaign, rules=rules, today=today)
         if campaign.allocation == Allocation.BALLOT:
             seed = ballot.seed_new()
             campaign.ballot_commitment = ballot.commitment_of(seed)

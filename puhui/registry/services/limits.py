@@ -8,7 +8,7 @@ A reservation is held per pledge (or per campaign for its issuer), converted at 
 collected when the raise succeeds — it then counts for 12 months from the conversion — and
 released when the pledge is cancelled or the raise fails."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -32,10 +32,11 @@ WINDOW = timedelta(days=365)
 
 def limit_used_fen(subject: Subject, purpose: str) -> int:
     """Held now, or collected in the 12 months before, across every member."""
-    since = timezone.now() - WINDOW
+    now = timezone.now()
     total = Reservation.objects.filter(subject=subject, purpose=purpose).filter(
-        Q(status=ReservationStatus.HELD)
-        | Q(status=ReservationStatus.CONVERTED, resolved_at__gte=since)
+        Q(status=ReservationStatus.HELD, expires_at__isnull=True)
+        | Q(status=ReservationStatus.HELD, expires_at__gt=now)
+        | Q(status=ReservationStatus.CONVERTED, resolved_at__gte=now - WINDOW)
     ).aggregate(total=Sum("amount_fen"))["total"]
     return int(total or 0)
 
@@ -46,9 +47,11 @@ def _text(fen: int, currency: str) -> str:
 
 @transaction.atomic
 def limit_hold(*, member: Member, purpose: str, subject_kind: str, subject_id: str,
-               reference: str, amount_fen: int, limit_fen: int, currency: str) -> Reservation:
+               reference: str, amount_fen: int, limit_fen: int, currency: str,
+               expires_at: datetime | None = None) -> Reservation:
     """Reserve ``amount_fen`` of the subject's 12-month limit for ``purpose``; refused when what
-    every member holds or collected would go past ``limit_fen``. Idempotent by reference."""
+    every member holds or collected would go past ``limit_fen``. Idempotent by reference. A
+    hold stops counting at ``expires_at`` unless it was resolved before."""
     if purpose not in LIMITED_PURPOSES:
         raise PuhuiError(RegistryError.PURPOSE_UNKNOWN, purpose=purpose)
     if amount_fen <= 0 or limit_fen < 0:
@@ -68,7 +71,7 @@ def limit_hold(*, member: Member, purpose: str, subject_kind: str, subject_id: s
                          left=_text(max(limit_fen - used, 0), currency))
     return Reservation.objects.create(member=member, subject=subject, reference=reference,
                                       purpose=purpose, amount_fen=amount_fen,
-                                      limit_fen=limit_fen)
+                                      limit_fen=limit_fen, expires_at=expires_at)
 
 
 def _limited_locked(member: Member, reference: str) -> Reservation:

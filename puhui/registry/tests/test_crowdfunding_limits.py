@@ -73,3 +73,15 @@ def test_purposes_are_kept_apart_and_the_borrowing_cap_never_sees_them(members):
     assert _refused(_hold, a, "p-1", 300_000).code == "RESERVATION_DIFFERS"
     assert _hold(a, "p-1", 400_000).pk == Reservation.objects.get(reference="p-1").pk
     assert _refused(_hold, a, "x", 1, purpose="borrowing").code == "PURPOSE_UNKNOWN"
+
+
+def test_a_hold_nobody_resolved_stops_counting_when_it_expires(members):
+    a, b = members
+    expiry = timezone.now() + timedelta(days=1)
+    limit_hold(member=a, purpose="investment", subject_kind="person", subject_id=PERSON,
+               reference="lost", amount_fen=400_000, limit_fen=400_000, currency="USD",
+               expires_at=expiry)
+    assert _refused(_hold, b, "p-1", 1).code == "OVER_CROSS_PORTAL_LIMIT"  # still counting
+    Reservation.objects.filter(reference="lost").update(
+        expires_at=timezone.now() - timedelta(seconds=1))
+    assert _hold(b, "p-2", 400_000).status == "held"  # expired: the limit is free again
