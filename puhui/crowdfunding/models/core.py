@@ -182,6 +182,7 @@ class PledgeStatus(models.TextChoices):
 
 _P = PledgeStatus
 PLEDGE_LIVE = (_P.PENDING, _P.RECONFIRM)  # money held on the ledger
+PLEDGE_BACKING = (*PLEDGE_LIVE, _P.COLLECTED)  # the backer is backing the campaign
 PLEDGE_MOVES = StatusMoves("pledge", {
     _P.PENDING: frozenset({_P.CANCELLED, _P.RECONFIRM, _P.COLLECTED, _P.RELEASED}),
     _P.RECONFIRM: frozenset({_P.PENDING, _P.CANCELLED, _P.LAPSED, _P.RELEASED}),

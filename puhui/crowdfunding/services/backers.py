@@ -17,12 +17,12 @@ from puhui.core.money import money_shown
 from puhui.crowdfunding.errors import CrowdfundingError
 from puhui.crowdfunding.limits import investor_limit_fen, qualified_by
 from puhui.crowdfunding.models import (
+    PLEDGE_BACKING,
     PLEDGE_LIVE,
     BackerStanding,
     Campaign,
     CampaignKind,
     Pledge,
-    PledgeStatus,
     RiskAcknowledgement,
 )
 from puhui.parties.models import InvestorKind, InvestorProfile, ReviewStatus, Role, User
@@ -83,7 +83,7 @@ def backer_tallies(campaign: Campaign, backers: set[int], rules: Crowdfunding, n
                    if rules.kind(name).counts_toward_investor_limit]
         used = Counter({row["backer_id"]: row["total"] for row in Pledge.objects.filter(
             backer_id__in=backers, campaign__kind__in=counted,
-            status__in=(*PLEDGE_LIVE, PledgeStatus.COLLECTED),
+            status__in=PLEDGE_BACKING,
             created_at__gte=now - timedelta(days=365)).values("backer_id").annotate(
             total=Sum("amount_fen"))})
     others = 0

@@ -12,21 +12,18 @@ from puhui.audit.services import audit_record
 from puhui.core.errors import PuhuiError
 from puhui.crowdfunding.errors import CrowdfundingError
 from puhui.crowdfunding.models import (
-    PLEDGE_LIVE,
+    PLEDGE_BACKING,
     Campaign,
     CampaignComment,
     CampaignUpdate,
     Pledge,
-    PledgeStatus,
 )
 from puhui.crowdfunding.notices import notices_update
 from puhui.parties.models import User
 
-BACKING = (*PLEDGE_LIVE, PledgeStatus.COLLECTED)
-
 
 def is_backer(campaign: Campaign, user: User) -> bool:
-    return Pledge.objects.filter(campaign=campaign, backer=user, status__in=BACKING).exists()
+    return Pledge.objects.filter(campaign=campaign, backer=user, status__in=PLEDGE_BACKING).exists()
 
 
 def _said(text: str) -> str:
@@ -46,7 +43,7 @@ def update_post(*, issuer: User, campaign: Campaign, title: str, body: str, back
     update = CampaignUpdate.objects.create(campaign=campaign, title=_said(title),
                                            body=_said(body), backers_only=backers_only,
                                            request_id=request_id)
-    backers = set(Pledge.objects.filter(campaign=campaign, status__in=BACKING)
+    backers = set(Pledge.objects.filter(campaign=campaign, status__in=PLEDGE_BACKING)
                   .values_list("backer_id", flat=True))
     notices_update(campaign, update, backers)
     audit_record(actor=issuer, action="campaign.update_posted", subject=campaign.subject,

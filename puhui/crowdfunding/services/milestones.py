@@ -39,6 +39,7 @@ from puhui.crowdfunding.models import (
 )
 from puhui.crowdfunding.notices import notices_milestone
 from puhui.crowdfunding.ports import CrowdfundingCode, crowdfunding_transfer_id
+from puhui.crowdfunding.services.pledges import backer_wallets
 from puhui.crowdfunding.services.rules import crowdfunding_rules
 from puhui.custody.ports import CustodyAccount
 from puhui.ledger.services import NewTransfer, account_for, transfers_create, transfers_require
@@ -233,12 +234,10 @@ def _rest_refund(campaign: Campaign, milestone: Milestone, today: date) -> None:
     weights = backers_collected(campaign)
     backers = sorted(weights)
     parts = money_split(sum(m.tranche_fen for m in rest), [weights[b] for b in backers])
+    wallets = backer_wallets(set(backers), campaign.currency)
     refunds = [NewTransfer(
         id=crowdfunding_transfer_id("refund", milestone.pk, backer), amount=part,
-        debit_account_id=campaign.escrow_account_id or 0,
-        credit_account_id=account_for(kind=CustodyAccount.INVESTOR_WALLET, owner=f"user:{backer}",
-                                      currency=campaign.currency,
-                                      debits_must_not_exceed_credits=True).id,
+        debit_account_id=campaign.escrow_account_id or 0, credit_account_id=wallets[backer],
         currency=campaign.currency, code=CrowdfundingCode.CAMPAIGN_REFUND,
         reference=campaign.subject) for backer, part in zip(backers, parts, strict=True) if part]
     if refunds:

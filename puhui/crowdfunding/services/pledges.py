@@ -116,7 +116,8 @@ def _amount_checked(campaign: Campaign, tiers: dict[int, RewardTier],
     return amount_fen, tier
 
 
-def _wallets(backers: set[int], currency: str) -> dict[int, int]:
+def backer_wallets(backers: set[int], currency: str) -> dict[int, int]:
+    """Each backer's wallet id, found in one query (opened where missing)."""
     owners = {f"user:{pk}": pk for pk in backers}
     found = dict(Account.objects.filter(kind=CustodyAccount.INVESTOR_WALLET, currency=currency,
                                         owner__in=owners).values_list("owner", "id"))
@@ -190,7 +191,7 @@ def _check_all(campaign: Campaign, requests: Sequence[PledgeRequest], now: datet
     backers = {r.backer.pk for r in requests}
     tallies = backer_tallies(campaign, backers, rules, now)
     tiers = {tier.pk: tier for tier in campaign.tiers.all()}
-    wallets = _wallets(backers, campaign.currency)
+    wallets = backer_wallets(backers, campaign.currency)
     checked, seen = _Checked(), set()
     for request in requests:
         if request.pledge_id in seen:  # the same id twice in one batch: the first decides

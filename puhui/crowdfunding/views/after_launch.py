@@ -24,6 +24,7 @@ from puhui.crowdfunding.views.campaigns import (
     campaign_act,
     campaign_page,
     campaign_shown,
+    pledge_act,
     reasons_sent,
 )
 from puhui.parties.forms import error_sentence, user_in_role
@@ -46,17 +47,8 @@ def campaign_change(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def pledge_reconfirm(request: HttpRequest, pledge_id: str) -> HttpResponse:
-    user = user_in_role(request, Role.INVESTOR)
-    pledge = selectors.pledge_of(backer=user, pledge_id=pledge_id)
-    if pledge is None:
-        raise Http404
-    try:
-        services.pledge_reconfirm(backer=user, pledge=pledge)
-    except PuhuiError as error:
-        return campaign_page(request, campaign_shown(request, pledge.campaign_id),
-                             refusal=error_sentence(error))
-    messages.success(request, _("Your pledge stands under the new terms."))
-    return redirect("crowdfunding:campaign", campaign_id=pledge.campaign_id)
+    return pledge_act(request, pledge_id, lambda user, p: services.pledge_reconfirm(
+        backer=user, pledge=p), _("Your pledge stands under the new terms."))
 
 
 def _milestone(campaign: object, milestone_id: int) -> Milestone:

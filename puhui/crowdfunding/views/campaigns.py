@@ -247,20 +247,28 @@ def campaign_suspend(request: HttpRequest, campaign_id: int) -> HttpResponse:
         _("Done."), Role.OPERATOR)
 
 
-@login_required
-@require_POST
-def pledge_cancel(request: HttpRequest, pledge_id: str) -> HttpResponse:
+def pledge_act(request: HttpRequest, pledge_id: str, act: Callable[[User, Any], object],
+               done: str) -> HttpResponse:
+    """Run one action on the backer's own pledge; its refusal is said on the campaign's page."""
     user = user_in_role(request, Role.INVESTOR)
     pledge = selectors.pledge_of(backer=user, pledge_id=pledge_id)
     if pledge is None:
         raise Http404
     try:
-        services.pledge_cancel(backer=user, pledge=pledge)
+        act(user, pledge)
     except PuhuiError as error:
         return campaign_page(request, campaign_shown(request, pledge.campaign_id),
-                              refusal=error_sentence(error))
-    messages.success(request, _("Your pledge is cancelled; the money is free in your wallet."))
+                             refusal=error_sentence(error))
+    messages.success(request, done)
     return redirect("crowdfunding:campaign", campaign_id=pledge.campaign_id)
+
+
+@login_required
+@require_POST
+def pledge_cancel(request: HttpRequest, pledge_id: str) -> HttpResponse:
+    return pledge_act(request, pledge_id, lambda user, p: services.pledge_cancel(
+        backer=user, pledge=p),
+        _("Your pledge is cancelled; the money is free in your wallet."))
 
 
 @login_required
