@@ -198,6 +198,11 @@ PUHUI_CURRENCY = "CNY"
 # The jurisdiction's rulebook (puhui/rulebook/rulebooks/<id>.toml) the platform runs under.
 PUHUI_RULEBOOK = os.environ.get("PUHUI_RULEBOOK", "cn-2016")
 
+# The platform's tamper-evident log (puhui.audit.log): its name in checkpoints and the Ed25519
+# key that signs them (32 raw bytes, base64). With DEBUG on, a key derived from SECRET_KEY.
+PUHUI_AUDIT_LOG_ORIGIN = os.environ.get("PUHUI_AUDIT_LOG_ORIGIN", "puhui-platform/audit")
+PUHUI_AUDIT_LOG_KEY = os.environ.get("PUHUI_AUDIT_LOG_KEY", "")
+
 # The custodian bank (the simulated one: `puhui custodian serve`). Requests are HMAC-signed.
 PUHUI_CUSTODIAN_URL = os.environ.get("PUHUI_CUSTODIAN_URL", "http://127.0.0.1:8100")
 PUHUI_CUSTODIAN_SECRET = os.environ.get("PUHUI_CUSTODIAN_SECRET") or (

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "puhui.audit"
     label = "audit"
+
+    def ready(self) -> None:
+        from puhui.audit.log_source import AUDIT_EVENTS
+        from puhui.core.log_sources import log_sources_register
+
+        log_sources_register(AUDIT_EVENTS)

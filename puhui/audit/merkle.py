@@ -8,7 +8,7 @@ rewriting, deleting or reordering any earlier leaf changes every later root.
 Pure functions of bytes; this module imports nothing of puhui."""
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -36,33 +36,94 @@ def root_of(leaves: Sequence[bytes]) -> bytes:
     return node_hash(root_of(leaves[:k]), root_of(leaves[k:]))
 
 
+# The hash of the leaves [start, end) of a tree: MTH(D[start:end]). The proofs below ask only
+# for ranges the RFC's recursion makes, so ``start`` is a multiple of the largest power of two
+# not above ``end - start``; a store of complete subtrees answers them (``audit.log``).
+RangeHash = Callable[[int, int], bytes]
+
+
+def range_hash_from(complete: Callable[[int, int], bytes]) -> RangeHash:
+    """A range hash built from ``complete(level, k)``: the root of the complete subtree of the
+    2**level leaves from k * 2**level."""
+    def range_hash(start: int, end: int) -> bytes:
+        width = end - start
+        if width & (width - 1) == 0:
+            level = width.bit_length() - 1
+            return complete(level, start >> level)
+        k = _split(width)
+        return node_hash(range_hash(start, start + k), range_hash(start + k, end))
+    return range_hash
+
+
+def inclusion_path(index: int, size: int, range_hash: RangeHash) -> list[bytes]:
+    """The audit path of leaf ``index`` in a tree of ``size`` leaves (PATH), bottom first."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of {size}")
+    path: list[bytes] = []
+    start, end = 0, size
+    while end - start > 1:
+        k = _split(end - start)
+        if index < start + k:
+            path.append(range_hash(start + k, end))
+            end = start + k
+        else:
+            path.append(range_hash(start, start + k))
+            start += k
+    return path[::-1]
+
+
+def consistency_path(old_size: int, size: int, range_hash: RangeHash) -> list[bytes]:
+    """What shows the tree of the first ``old_size`` leaves is a prefix of the tree of ``size``
+    (PROOF)."""
+    if not 0 < old_size <= size:
+        raise ValueError(f"no consistency proof from {old_size} to {size}")
+    path: list[bytes] = []
+    start, end, m, complete = 0, size, old_size, True
+    while m != end - start:
+        k = _split(end - start)
+        if m <= k:
+            path.append(range_hash(start + k, end))
+            end = start + k
+        else:
+            path.append(range_hash(start, start + k))
+            start, m, complete = start + k, m - k, False
+    if not complete:
+        path.append(range_hash(start, end))
+    return path[::-1]
+
+
+def _slices(leaves: Sequence[bytes]) -> RangeHash:
+    return lambda start, end: root_of(leaves[start:end])
+
+
 def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:
     """The audit path of leaf ``index`` in the tree of these leaf hashes (PATH)."""
-    if not 0 <= index < len(leaves):
-        raise ValueError(f"leaf {index} is not in a tree of {len(leaves)}")
-    if len(leaves) == 1:
-        return []
-    k = _split(len(leaves))
-    if index < k:
-        return [*inclusion_proof(leaves[:k], index), root_of(leaves[k:])]
-    return [*inclusion_proof(leaves[k:], index - k), root_of(leaves[:k])]
+    return inclusion_path(index, len(leaves), _slices(leaves))
 
 
 def consistency_proof(leaves: Sequence[bytes], old_size: int) -> list[bytes]:
     """What shows the tree of the first ``old_size`` leaves is a prefix of this one (PROOF)."""
-    if not 0 < old_size <= len(leaves):
-        raise ValueError(f"no consistency proof from {old_size} to {len(leaves)}")
-    return _subproof(leaves, old_size, complete=True)
+    return consistency_path(old_size, len(leaves), _slices(leaves))
 
 
-def _subproof(leaves: Sequence[bytes], m: int, *, complete: bool) -> list[bytes]:
-    n = len(leaves)
-    if m == n:
-        return [] if complete else [root_of(leaves)]
-    k = _split(n)
-    if m <= k:
-        return [*_subproof(leaves[:k], m, complete=complete), root_of(leaves[k:])]
-    return [*_subproof(leaves[k:], m - k, complete=False), root_of(leaves[:k])]
+def frontier_pushed(frontier: list[tuple[int, bytes]], leaf: bytes) -> None:
+    """Add a leaf hash to a compact range: the roots of the complete subtrees (level, hash)
+    that make up the tree so far, largest first. Replaying a log keeps only this."""
+    level, value = 0, leaf
+    while frontier and frontier[-1][0] == level:
+        value = node_hash(frontier.pop()[1], value)
+        level += 1
+    frontier.append((level, value))
+
+
+def frontier_root(frontier: Sequence[tuple[int, bytes]]) -> bytes:
+    """The root of the tree a compact range stands for (its subtrees folded right to left)."""
+    if not frontier:
+        return EMPTY_ROOT
+    root = frontier[-1][1]
+    for _level, value in reversed(frontier[:-1]):
+        root = node_hash(value, root)
+    return root
 
 
 def inclusion_verified(leaf: bytes, index: int, size: int, proof: Sequence[bytes],

@@ -18,3 +18,7 @@ def settings_assert_safe_to_serve() -> None:
     if not settings.ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS is empty; set it in the environment.")
     pii_keys()  # raises when the PII keys are missing
+    if settings.PUHUI_ROLE in ("platform", "all") and not settings.PUHUI_AUDIT_LOG_KEY:
+        raise ImproperlyConfigured(
+            "PUHUI_AUDIT_LOG_KEY is not set: the key that signs the audit log's checkpoints "
+            "(32 random bytes, base64) must come from the environment when DEBUG is off.")
