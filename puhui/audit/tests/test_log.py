@@ -201,3 +201,15 @@ def test_verify_passes_on_a_log_the_command_built():
     call_command("audit", "extend")
     call_command("audit", "verify")
     assert LogCheckpoint.objects.get().size == LogLeaf.objects.count()
+
+
+def test_close_of_business_ends_on_a_signed_checkpoint_of_the_day():
+    from puhui.core.business_day import business_date_today
+    from puhui.operations.close_of_business import close_of_business_run
+
+    some_business()
+    outcome = close_of_business_run(business_date=business_date_today())
+    [step] = [s for s in outcome.steps if s.name == "audit.log_checkpointed"]
+    assert step.result.added == LogLeaf.objects.count() == step.result.size
+    assert LogCheckpoint.objects.get().size == step.result.size
+    assert log_verify().passed

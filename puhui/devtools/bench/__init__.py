@@ -25,7 +25,7 @@ class Workload:
 
 
 def workloads() -> list[Workload]:
-    from puhui.devtools.bench import bidding, cob, ledger, pledges, registry, scoring
+    from puhui.devtools.bench import audit, bidding, cob, ledger, pledges, registry, scoring
 
     return [ledger.WORKLOAD, bidding.WORKLOAD, pledges.WORKLOAD, cob.WORKLOAD,
-            registry.WORKLOAD, scoring.WORKLOAD]
+            registry.WORKLOAD, scoring.WORKLOAD, audit.WORKLOAD]

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from puhui.audit.log import checkpoint_sign, log_extend
 from puhui.core.business_day import business_date_today
 from puhui.core.errors import PuhuiError
 from puhui.crowdfunding.models import Campaign, CampaignKind
@@ -113,6 +114,8 @@ class Command(BaseCommand):
             demo_campaigns(users=users, enterprise=enterprise, investor=investor,
                            deposit=deposit, key=demo_id, today=business_date_today())
             self._issuer_checks(enterprise)
+        log_extend()  # the demo's rows in the tamper-evident log: `puhui audit verify` checks
+        checkpoint_sign()
         self.stdout.write("Demo logins (user name / password):")
         for key, username, password, _role in DEMO_USERS:
             self.stdout.write(f"  {key:<10} {username:<16} {password}")
