@@ -213,3 +213,15 @@ def test_close_of_business_ends_on_a_signed_checkpoint_of_the_day():
     assert step.result.added == LogLeaf.objects.count() == step.result.size
     assert LogCheckpoint.objects.get().size == step.result.size
     assert log_verify().passed
+
+
+def test_two_logged_rows_moved_past_each_other_fail_the_replay():
+    logged_business()
+    first, second = LogLeaf.objects.filter(source="ledger.transfer").order_by("index")[:2]
+    swap = 'UPDATE audit_logleaf SET "key" = %s WHERE "index" = %s'
+    by_hand("audit_logleaf", swap, ["moving", first.index])
+    by_hand("audit_logleaf", swap, [first.key, second.index])
+    by_hand("audit_logleaf", swap, [second.key, first.index])
+    problems = log_verify().problems
+    assert any(f"leaf {first.index} (ledger.transfer {second.key})" in p for p in problems)
+    assert any("the rows give another root" in p for p in problems)

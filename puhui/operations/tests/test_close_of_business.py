@@ -51,7 +51,8 @@ def test_the_apps_register_their_steps_in_order():
                      "crowdfunding.reconfirmations", "crowdfunding.deadlines",
                      "operations.crowdfunding_notes", "crowdfunding.milestones",
                      "registry.disputes_followed",
-                     "lending.reminders", "notifications.mail", "audit.log_checkpointed"]
+                     "lending.reminders", "notifications.mail",
+                     "audit.log_checkpointed"]
 
 
 def test_a_new_step_runs_without_editing_another_app(registered_steps):
@@ -81,7 +82,8 @@ def test_two_steps_may_not_share_a_name_or_an_order(registered_steps):
         daily_steps_register([DailyStep("other.step", 100, nothing)])
     with pytest.raises(ValueError, match=r"two daily steps are named 'lending\.loan_book'"):
         daily_steps_register([DailyStep("lending.loan_book", 101, nothing)])
-    assert [step.order for step in daily_steps()] == [100, 200, 245, 250, 252, 255, 800, 900, 950, 990]
+    assert [step.order for step in daily_steps()] == [
+        100, 200, 245, 250, 252, 255, 800, 900, 950, 990]
 
 
 def test_a_partition_out_of_range_is_refused_with_a_sentence():

@@ -47,5 +47,5 @@ class Command(BaseCommand):
             more = result.problem_count - len(result.problems)
             raise CommandError(f"the log does not verify: {result.problem_count} problems"
                                + (f" ({more} more not shown)" if more > 0 else ""))
-        self.stdout.write(f"the log verifies: {result.size} leaves, {result.checkpoints} "
-                          "checkpoints matched and signed")
+        self.stdout.write(f"the log verifies: {result.size} leaves; every checkpoint "
+                          f"({result.checkpoints}) matches the rows and is signed")
