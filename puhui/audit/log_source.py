@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from puhui.audit.models import AuditEvent
-from puhui.core.log_sources import LoggedRow, LogSource, digest, leaf_bytes
+from puhui.core.log_sources import LoggedRow, LogSource, digest, leaf_bytes, rows_since_of
 
 SOURCE = "audit.event"
 FIELDS = ("id", "actor_id", "action", "subject", "details", "created_at")
@@ -20,11 +20,7 @@ def _leaf(row: dict[str, Any]) -> bytes:
 
 
 def _rows_since(since: datetime | None) -> Iterable[LoggedRow]:
-    events = AuditEvent.objects.order_by("created_at", "id")
-    if since is not None:
-        events = events.filter(created_at__gte=since)
-    for row in events.values(*FIELDS).iterator(chunk_size=5000):
-        yield LoggedRow(str(row["id"]), row["created_at"], _leaf(row))
+    return rows_since_of(AuditEvent.objects.all(), FIELDS, _leaf, since)
 
 
 def _leaves_of(keys: Sequence[str]) -> dict[str, bytes]:

@@ -45,6 +45,17 @@ def log_sources() -> dict[str, LogSource]:
     return dict(_sources)
 
 
+def rows_since_of(rows: Any, fields: Sequence[str], leaf: Callable[[dict[str, Any]], bytes],
+                  since: datetime | None) -> Iterable[LoggedRow]:
+    """A source's rows (a queryset with ``id`` and ``created_at``) since a moment, oldest
+    first, each with its leaf."""
+    rows = rows.order_by("created_at", "id")
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    for row in rows.values(*fields).iterator(chunk_size=5000):
+        yield LoggedRow(str(row["id"]), row["created_at"], leaf(row))
+
+
 def leaf_bytes(source: str, fields: dict[str, Any]) -> bytes:
     """The canonical form of a row: one JSON object, keys sorted, no spaces."""
     return json.dumps({"source": source, **fields}, sort_keys=True, separators=(",", ":"),

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from puhui.core.log_sources import LoggedRow, LogSource, leaf_bytes
+from puhui.core.log_sources import LoggedRow, LogSource, leaf_bytes, rows_since_of
 from puhui.ledger.models import Transfer
 
 SOURCE = "ledger.transfer"
@@ -23,11 +23,7 @@ def _leaf(row: dict[str, Any]) -> bytes:
 
 
 def _rows_since(since: datetime | None) -> Iterable[LoggedRow]:
-    transfers = Transfer.objects.order_by("created_at", "id")
-    if since is not None:
-        transfers = transfers.filter(created_at__gte=since)
-    for row in transfers.values(*FIELDS).iterator(chunk_size=5000):
-        yield LoggedRow(str(row["id"]), row["created_at"], _leaf(row))
+    return rows_since_of(Transfer.objects.all(), FIELDS, _leaf, since)
 
 
 def _leaves_of(keys: Sequence[str]) -> dict[str, bytes]:

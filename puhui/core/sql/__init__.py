@@ -32,3 +32,22 @@ def append_only_remove(schema_editor: Any, table: str) -> None:
     else:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_update", params=None)
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_delete", params=None)
+
+
+def brin_index(table: str, column: str) -> Any:
+    """A migration operation: a BRIN index on ``table.column`` on PostgreSQL (rows that arrive
+    in the column's order, read by range; nothing on SQLite, whose tables stay small)."""
+    from django.db import migrations
+
+    name = f"{table}_{column}_brin"
+
+    def install(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                                  f"USING brin ({column})", params=None)
+
+    def remove(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}", params=None)
+
+    return migrations.RunPython(install, remove)
