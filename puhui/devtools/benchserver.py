@@ -38,6 +38,7 @@ def server_start(port: int, *, extra_env: dict[str, str] | None = None, workers:
         "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "puhui.settings",
         "SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0", "DATABASE_CONN_MAX_AGE": "600",
+        "PUHUI_AUDIT_LOG_KEY": base64.b64encode(os.urandom(32)).decode(),
     } | (extra_env or {})
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "puhui.wsgi:application", "--bind",

@@ -19,7 +19,7 @@ from ninja.responses import Status
 
 from puhui.core.errors import PuhuiError
 from puhui.core.money import money_to_minor
-from puhui.core.signing import signature_matches, timestamp_stale
+from puhui.core.signed_http import SignatureProblem, signed_request_check
 from puhui.registry import selectors, services
 from puhui.registry.errors import RegistryError
 from puhui.registry.models import Member, RequestNonce
@@ -32,26 +32,30 @@ class SignedByMember:
     openapi_type = "apiKey"
 
     def __call__(self, request: HttpRequest) -> Member:
-        headers = request.headers
-        code, timestamp = headers.get("X-Puhui-Member", ""), headers.get("X-Puhui-Timestamp", "")
-        nonce, given = headers.get("X-Puhui-Nonce", ""), headers.get("X-Puhui-Signature", "")
-        member = Member.objects.filter(code=code, active=True).first()
-        if member is None or not (timestamp and nonce and given) or not signature_matches(
-                given, services.member_secret(member), code, request.method or "",
-                request.get_full_path(), timestamp, nonce, request.body):
-            raise PuhuiError(RegistryError.REQUEST_NOT_SIGNED)
+        members: dict[str, Member] = {}
+
+        def secret_of(code: str) -> str | None:
+            member = Member.objects.filter(code=code, active=True).first()
+            if member is None:
+                return None
+            members[code] = member
+            return services.member_secret(member)
+
+        def nonce_first_use(code: str, nonce: str) -> bool:
+            try:
+                with transaction.atomic():
+                    RequestNonce.objects.create(member=members[code], nonce=nonce)
+            except IntegrityError:
+                return False
+            return True
+
         try:
-            stale = timestamp_stale(timestamp)
-        except ValueError:
-            raise PuhuiError(RegistryError.REQUEST_NOT_SIGNED) from None
-        if stale:
-            raise PuhuiError(RegistryError.REQUEST_STALE)
-        try:
-            with transaction.atomic():
-                RequestNonce.objects.create(member=member, nonce=nonce[:64])
-        except IntegrityError:
-            raise PuhuiError(RegistryError.REQUEST_REPLAYED) from None
-        return member
+            code = signed_request_check(request, secret_of, nonce_first_use)
+        except SignatureProblem as problem:
+            raise PuhuiError({"stale": RegistryError.REQUEST_STALE,
+                              "replayed": RegistryError.REQUEST_REPLAYED}.get(
+                problem.reason, RegistryError.REQUEST_NOT_SIGNED)) from None
+        return members[code]
 
 
 router = Router(tags=["registry"], auth=SignedByMember())

@@ -8,11 +8,6 @@ When the registry cannot be reached the step fails with that reason — nothing 
 and the application waits until ``puhui registry send`` asks again.
 """
 
-import json
-import secrets
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
@@ -25,7 +20,7 @@ from django.utils.translation import gettext_noop as _
 from pydantic import ValidationError
 
 from puhui.core.money import money_from_minor, money_shown
-from puhui.core.signing import signature
+from puhui.core.signed_http import PeerRefused, PeerUnavailable, SignedClient
 from puhui.crowdfunding.ports import LimitAnswer, LimitHold
 from puhui.lending.ports import (
     ApplicationFacts,
@@ -45,47 +40,22 @@ from puhui.rulebook.selectors import rulebook_section
 RULE_ID = "borrowing_caps.legal_person.all_platforms"
 
 
-class RegistryUnavailable(Exception):
+class RegistryUnavailable(PeerUnavailable):
     """The registry did not answer (down, unreachable, timed out)."""
 
 
-class RegistryRefused(Exception):
+class RegistryRefused(PeerRefused):
     """The registry answered with an error: its code and sentence."""
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(body.get("message_en") or body.get("message") or f"HTTP {status}")
-        self.status, self.code = status, str(body.get("code", ""))
-        self.message_en = str(body.get("message_en") or body.get("message") or "")
-        self.detail = body.get("detail", {})
 
+class RegistryClient(SignedClient):
+    prefix = "/api/v1/registry"
+    unavailable = RegistryUnavailable
+    refused = RegistryRefused
 
-class RegistryClient:
-    def __init__(self, base_url: str, member: str, secret: str,
-                 timeout_seconds: float = 10) -> None:
-        self.base_url, self.member, self.secret = base_url.rstrip("/"), member, secret
-        self.timeout_seconds = timeout_seconds
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        payload = json.dumps(body).encode() if body is not None else b""
-        full_path = "/api/v1/registry" + path
-        timestamp, nonce = str(time.time()), secrets.token_hex(16)
-        request = urllib.request.Request(  # noqa: S310 - the configured registry URL
-            self.base_url + full_path, data=payload or None, method=method,
-            headers={"Content-Type": "application/json", "X-Puhui-Member": self.member,
-                     "X-Puhui-Timestamp": timestamp, "X-Puhui-Nonce": nonce,
-                     "X-Puhui-Signature": signature(self.secret, self.member, method,
-                                                    full_path, timestamp, nonce, payload)})
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310
-                return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            try:
-                answer = json.loads(error.read())
-            except ValueError:
-                answer = {}
-            raise RegistryRefused(error.code, answer) from error
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-            raise RegistryUnavailable(str(error)) from error
+    @property
+    def member(self) -> str:
+        return self.sender
 
     def consent_give(self, *, consent_id: str, subject_kind: str, subject_id: str,
                      purpose: str, days: int) -> Any:

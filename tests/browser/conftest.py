@@ -43,6 +43,7 @@ def server_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, s
             "SECURE_COOKIES": "0",
             "PUHUI_PII_KEYS": "b1:" + base64.b64encode(os.urandom(32)).decode(),
             "PUHUI_BLIND_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+            "PUHUI_AUDIT_LOG_KEY": base64.b64encode(os.urandom(32)).decode(),
             "PUHUI_CUSTODIAN_URL": f"http://127.0.0.1:{bank_port}",
             "PUHUI_CUSTODIAN_SECRET": base64.b64encode(os.urandom(24)).decode()}
     cli = [sys.executable, "-m", "puhui.cli"]

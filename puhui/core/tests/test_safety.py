@@ -14,11 +14,13 @@ PII_KEYS = {
     "PUHUI_PII_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
     "PUHUI_BLIND_INDEX_KEY": base64.b64encode(b"i" * 32).decode(),
 }
+LOG_KEY = {"PUHUI_AUDIT_LOG_KEY": base64.b64encode(b"l" * 32).decode()}
 PRODUCTION = {"SECRET_KEY": "a-real-secret-from-the-vault", "ALLOWED_HOSTS": "example.org"}
 
 
 def serve_with(**env: str) -> subprocess.CompletedProcess:
-    unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", *PII_KEYS}
+    unset = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", *PII_KEYS,
+             *LOG_KEY}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(SERVE, env=clean | env, capture_output=True, text=True, timeout=60)
 
@@ -41,8 +43,14 @@ def test_server_refuses_to_start_without_pii_keys_with_debug_off():
     assert "PUHUI_PII_KEYS" in result.stderr
 
 
+def test_server_refuses_to_start_without_the_audit_log_key_with_debug_off():
+    result = serve_with(**PRODUCTION, **PII_KEYS)
+    assert result.returncode != 0
+    assert "PUHUI_AUDIT_LOG_KEY is not set" in result.stderr
+
+
 def test_server_starts_with_real_settings_and_with_debug_on():
-    started = serve_with(**PRODUCTION, **PII_KEYS)
+    started = serve_with(**PRODUCTION, **PII_KEYS, **LOG_KEY)
     assert started.returncode == 0, started.stderr
     assert serve_with(DEBUG="1").returncode == 0
 
