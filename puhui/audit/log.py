@@ -18,7 +18,7 @@ from typing import TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from puhui.audit.checkpoints import Checkpoint, checkpoint_signed
 from puhui.audit.merkle import (
@@ -108,6 +108,15 @@ def _tiles_read(wanted: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list
             if (level, number) in wanted}
 
 
+def _appender_lock() -> None:
+    """One appender or signer at a time, held to the end of the transaction (PostgreSQL; an
+    SQLite writer holds the whole database from BEGIN). A row lock would not do: before the
+    first checkpoint there is no row to lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('puhui.audit.log'))")
+
+
 def log_size() -> int:
     last = LogLeaf.objects.order_by("-index").values_list("index", flat=True).first()
     return 0 if last is None else last + 1
@@ -134,7 +143,7 @@ def log_append(source: str, rows: Sequence[LoggedRow]) -> Appended:
     """Append rows of one source, in this order, in the caller's transaction (after the rows
     themselves). A row already in the log is an error: each row is a leaf once."""
     with transaction.atomic():
-        LogCheckpoint.objects.select_for_update().order_by("-size").first()  # one appender
+        _appender_lock()
         size = log_size()
         LogLeaf.objects.bulk_create([
             LogLeaf(index=size + offset, source=source, key=row.key, created_at=row.created_at)
@@ -233,10 +242,9 @@ def consistency_proof_between(old_size: int, size: int) -> list[bytes]:
 
 def leaf_hashes(first: int, count: int) -> list[bytes]:
     """The stored hashes of leaves [first, first + count)."""
-    reader = _TileReader()
     numbers = range(first >> TILE_HEIGHT, ((first + count - 1) >> TILE_HEIGHT) + 1)
-    reader.tiles = _tiles_read((0, number) for number in numbers)
-    flat = [value for number in numbers for value in reader.tiles.get((0, number), [])]
+    tiles = _tiles_read((0, number) for number in numbers)
+    flat = [value for number in numbers for value in tiles.get((0, number), [])]
     offset = first - (numbers.start << TILE_HEIGHT)
     return flat[offset:offset + count]
 
@@ -244,7 +252,8 @@ def leaf_hashes(first: int, count: int) -> list[bytes]:
 def checkpoint_sign() -> LogCheckpoint:
     """Sign the current head (or return the last checkpoint when nothing was appended)."""
     with transaction.atomic():
-        last = LogCheckpoint.objects.select_for_update().order_by("-size").first()
+        _appender_lock()
+        last = LogCheckpoint.objects.order_by("-size").first()
         size = log_size()
         if last is not None and last.size == size:
             return last
@@ -256,8 +265,4 @@ def checkpoint_sign() -> LogCheckpoint:
 
 def checkpoint_of(row: LogCheckpoint) -> Checkpoint:
     return Checkpoint(row.origin, row.size, bytes(row.root))
-
-
-def proof_encoded(proof: Sequence[bytes]) -> list[str]:
-    return [base64.b64encode(value).decode() for value in proof]
 

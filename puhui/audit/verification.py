@@ -12,7 +12,7 @@ from puhui.audit.checkpoints import checkpoint_verified
 from puhui.audit.log import checkpoint_of, leaf_hashes, log_public_key, tree_root
 from puhui.audit.merkle import frontier_pushed, frontier_root, leaf_hash
 from puhui.audit.models import LogCheckpoint, LogLeaf
-from puhui.core.log_sources import log_sources
+from puhui.core.log_sources import LogSource, log_sources
 
 CHUNK = 10_000
 PROBLEMS_KEPT = 50
@@ -84,7 +84,8 @@ def log_verify(progress: Callable[[int, int], None] | None = None) -> LogVerific
     return _finish(result, done, heads)
 
 
-def _leaves_recomputed(leaves: list[LogLeaf], sources: dict, result: LogVerification
+def _leaves_recomputed(leaves: list[LogLeaf], sources: dict[str, LogSource],
+                       result: LogVerification
                        ) -> dict[int, bytes]:
     """Each leaf's hash from its row now; a row that is gone or a source unknown is a
     problem (and the leaf keeps its stored hash, so the replay goes on)."""

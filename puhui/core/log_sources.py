@@ -56,13 +56,17 @@ def rows_since_of(rows: Any, fields: Sequence[str], leaf: Callable[[dict[str, An
         yield LoggedRow(str(row["id"]), row["created_at"], leaf(row))
 
 
+def _canonical(value: Any) -> bytes:
+    """One JSON text per value: keys sorted, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str).encode()
+
+
 def leaf_bytes(source: str, fields: dict[str, Any]) -> bytes:
-    """The canonical form of a row: one JSON object, keys sorted, no spaces."""
-    return json.dumps({"source": source, **fields}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False, default=str).encode()
+    """The canonical form of a row, its source first among its fields."""
+    return _canonical({"source": source, **fields})
 
 
 def digest(value: Any) -> str:
     """SHA-256 of a value's canonical JSON: what a leaf holds instead of personal data."""
-    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"),
-                                     ensure_ascii=False, default=str).encode()).hexdigest()
+    return hashlib.sha256(_canonical(value)).hexdigest()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop as _
 from pydantic import ValidationError
 
 from puhui.core.money import money_from_minor, money_shown
+from puhui.core.outbox import outbox_deliver
 from puhui.core.signed_http import PeerRefused, PeerUnavailable, SignedClient
 from puhui.crowdfunding.ports import LimitAnswer, LimitHold
 from puhui.lending.ports import (
@@ -52,10 +53,6 @@ class RegistryClient(SignedClient):
     prefix = "/api/v1/registry"
     unavailable = RegistryUnavailable
     refused = RegistryRefused
-
-    @property
-    def member(self) -> str:
-        return self.sender
 
     def consent_give(self, *, consent_id: str, subject_kind: str, subject_id: str,
                      purpose: str, days: int) -> Any:
@@ -238,25 +235,7 @@ def trade_lines_queue_monthly(loans: Iterable[LoanFacts]) -> int:
 
 
 def outbox_send() -> int:
-    """Send what is queued, oldest first; stop at the first sign the registry is down.
-    Returns how many messages went out."""
+    """Send what is queued for the registry; returns how many messages went out."""
     if not settings.PUHUI_REGISTRY_URL:
         return 0
-    client, sent = registry_client(), 0
-    for message in OutboxMessage.objects.filter(sent_at__isnull=True,
-                                                refused_at__isnull=True).order_by("pk"):
-        message.attempts += 1
-        try:
-            client.call(message.method, message.path, message.body)
-        except RegistryUnavailable as error:
-            message.last_error = str(error)
-            message.save(update_fields=["attempts", "last_error"])
-            break
-        except RegistryRefused as refused:
-            message.refused_at, message.last_error = timezone.now(), refused.message_en
-            message.save(update_fields=["attempts", "refused_at", "last_error"])
-            continue
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "sent_at"])
-        sent += 1
-    return sent
+    return outbox_deliver(OutboxMessage.objects, registry_client())

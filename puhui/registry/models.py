@@ -26,6 +26,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from puhui.core.outbox import OutboxFields
+
 
 class Member(models.Model):
     code = models.SlugField(max_length=40, unique=True)
@@ -275,23 +277,9 @@ class RequestNonce(models.Model):
         return self.nonce
 
 
-class OutboxMessage(models.Model):
+class OutboxMessage(OutboxFields):
     """On a platform: what it, as a member, still has to tell the registry (a reservation
-    released or converted into a loan's trade line). Written in the transaction of the change
-    itself, sent after commit and retried by ``puhui registry send`` while the registry is
-    unreachable; a message the registry refuses is kept with its reason, not retried."""
-
-    method = models.CharField(max_length=6)
-    path = models.CharField(max_length=200)
-    body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    refused_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}"
+    released or converted into a loan's trade line), through ``core.outbox``."""
 
 
 class FollowedDispute(models.Model):

@@ -108,7 +108,8 @@ def _proofs(size: int) -> dict[str, Any]:
     began = time.perf_counter()
     batch = log.inclusion_proofs(indexes, size)
     batch_s = time.perf_counter() - began
-    hashes = {index: log.leaf_hashes(index, 1)[0] for index in indexes}
+    tiles = log._tiles_read({(0, index >> 8) for index in indexes})  # one query, not 10,000
+    hashes = {index: tiles[(0, index >> 8)][index % 256] for index in indexes}
     began = time.perf_counter()
     verified = consistency_verified(old, size, old_root, root, consistency) and all(
         inclusion_verified(hashes[index], index, size, batch[index], root) for index in indexes)
